@@ -1,0 +1,50 @@
+"""Application factory: ``flask run`` finds ``create_app`` here without ``--app``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from geo.loader import load_tour
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the guide: config, tour data (validated once), extensions, blueprints."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY="dev",
+        TOUR_DATA=str(ROOT / "tour_data"),
+        TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        DATABASE=os.path.join(app.instance_path, "guide.sqlite3"),
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/geo+json",
+            "application/gpx+xml",
+            "application/manifest+json",
+            "image/svg+xml",
+        ],
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    # Loaded once: a broken data file stops the start-up here, naming the field.
+    app.extensions["tour"] = load_tour(Path(app.config["TOUR_DATA"]))
+
+    from web import register
+
+    register(app)
+    return app

@@ -1,0 +1,39 @@
+"""Domain errors; each subclasses the built-in it refines, so callers catch either."""
+
+from __future__ import annotations
+
+
+class TourDataError(ValueError):
+    """Tour data on disk is malformed: the message names file, feature and field."""
+
+    def __init__(self, path: str, feature: str | None, field: str | None, problem: str):
+        self.path = path
+        self.feature = feature
+        self.field = field
+        self.problem = problem
+        where = path
+        if feature is not None:
+            where += f", feature {feature}"
+        if field is not None:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {problem}")
+
+
+class UnknownStopError(LookupError):
+    """A stop id that the tour does not have."""
+
+    def __init__(self, stop_id: str):
+        self.stop_id = stop_id
+        super().__init__(f"unknown stop {stop_id!r}")
+
+
+class BadCoordinateError(ValueError):
+    """A position that is not a finite WGS84 longitude/latitude pair."""
+
+
+class NoRouteError(LookupError):
+    """No walking path joins the two points."""
+
+
+class TooFarFromStreetsError(ValueError):
+    """A point lies farther from any walkable street than the snapping limit."""

@@ -1,0 +1,137 @@
+"""Write the tour, or any walking path, as GPX 1.1 with gpxpy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import gpxpy.gpx
+
+from geo.distance import LonLat
+from geo.tour import Tour
+
+CREATOR = "Interhelpo walking-tour guide"
+
+
+@dataclass(frozen=True)
+class Waypoint:
+    """A named point with a description and a link to its page."""
+
+    lonlat: LonLat
+    name: str
+    description: str
+    url: str | None = None
+    symbol: str = "Flag, Blue"
+
+
+def path_to_gpx(
+    *,
+    name: str,
+    waypoints: Sequence[Waypoint],
+    track: Sequence[LonLat],
+    description: str = "",
+    url: str | None = None,
+) -> str:
+    """Write waypoints, a route through them and a track as a GPX 1.1 document.
+
+    Examples
+    --------
+    >>> start = Waypoint((74.55826, 42.87766), "Start", "Meet here")
+    >>> end = Waypoint((74.57, 42.875), "End", "Osh Bazaar")
+    >>> xml = path_to_gpx(name="Walk", waypoints=[start, end],
+    ...                   track=[start.lonlat, end.lonlat])
+    >>> "http://www.topografix.com/GPX/1/1" in xml
+    True
+    """
+    gpx = gpxpy.gpx.GPX()
+    gpx.creator = CREATOR
+    gpx.name = name
+    gpx.description = description or None
+    if url:
+        gpx.link = url
+        gpx.link_text = name
+    for point in waypoints:
+        gpx.waypoints.append(_waypoint(point))
+    route = gpxpy.gpx.GPXRoute(name=name)
+    for point in waypoints:
+        route.points.append(
+            gpxpy.gpx.GPXRoutePoint(
+                latitude=point.lonlat[1], longitude=point.lonlat[0], name=point.name
+            )
+        )
+    gpx.routes.append(route)
+    segment = gpxpy.gpx.GPXTrackSegment()
+    for lon, lat in track:
+        segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon))
+    track_element = gpxpy.gpx.GPXTrack(name=name)
+    track_element.segments.append(segment)
+    gpx.tracks.append(track_element)
+    xml: str = gpx.to_xml(version="1.1")
+    return xml
+
+
+def _waypoint(point: Waypoint) -> gpxpy.gpx.GPXWaypoint:
+    waypoint = gpxpy.gpx.GPXWaypoint(
+        latitude=point.lonlat[1],
+        longitude=point.lonlat[0],
+        name=point.name,
+        description=point.description,
+        symbol=point.symbol,
+    )
+    if point.url:
+        waypoint.link = point.url  # type: ignore[assignment]
+        waypoint.link_text = point.name  # type: ignore[assignment]
+    return waypoint
+
+
+def tour_track(tour: Tour) -> list[LonLat]:
+    """The walking path of the whole tour, legs joined without repeated points.
+
+    Examples
+    --------
+    >>> from geo.loader import load_tour
+    >>> from pathlib import Path
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour_track(tour)[0] == tour.legs[0].coords[0]
+    True
+    """
+    track: list[LonLat] = []
+    for leg in tour.legs:
+        coords = list(leg.coords)
+        if track and coords and track[-1] == coords[0]:
+            coords = coords[1:]
+        track.extend(coords)
+    return track
+
+
+def tour_to_gpx(tour: Tour, lang: str, *, urls: Mapping[str, str], home: str) -> str:
+    """Write the whole tour: a waypoint per stop, the route in order, the path.
+
+    Examples
+    --------
+    >>> from geo.loader import load_tour
+    >>> from pathlib import Path
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> urls = {s.id: f"https://example.org/stops/{s.id}" for s in tour.stops}
+    >>> xml = tour_to_gpx(tour, "en", urls=urls, home="https://example.org/")
+    >>> xml.count("<wpt") == len(tour.stops)
+    True
+    """
+    waypoints = [
+        Waypoint(
+            lonlat=stop.lonlat,
+            name=f"{stop.order}. {stop.name.get(lang) or stop.name['en']}",
+            description=stop.summary.get(lang) or stop.summary["en"],
+            url=urls.get(stop.id),
+            symbol="Flag, Green" if stop.kind == "meeting" else "Flag, Blue",
+        )
+        for stop in tour.stops
+    ]
+    return path_to_gpx(
+        name=tour.title.get(lang) or tour.title["en"],
+        description=tour.description.get(lang) or tour.description["en"],
+        waypoints=waypoints,
+        track=tour_track(tour),
+        url=home,
+    )

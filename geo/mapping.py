@@ -1,0 +1,301 @@
+"""Build the Folium (Leaflet) map of the tour; (lon, lat) becomes (lat, lon) here."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo.distance import LonLat
+from geo.tour import Stop
+from geo.tour import Tour
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where the page's Leaflet files are served from, by folium's asset names."""
+
+    js: tuple[tuple[str, str], ...]
+    css: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A rendered map, split so that our own page template can place the pieces."""
+
+    head: str
+    body: str
+    script: str
+
+
+@dataclass(frozen=True)
+class StopLink:
+    """What a marker's popup shows and where its link goes."""
+
+    url: str
+    label: str
+
+
+def latlon(point: LonLat) -> list[float]:
+    """Turn ``(lon, lat)`` into folium's ``[lat, lon]``.
+
+    Examples
+    --------
+    >>> latlon((74.55826, 42.87766))
+    [42.87766, 74.55826]
+    """
+    return [point[1], point[0]]
+
+
+class StringPopup(folium.Popup):
+    """A popup whose HTML is handed to Leaflet as a string.
+
+    folium's own Popup parses its HTML with jQuery; this one needs only Leaflet,
+    which saves the page a 30 KB download.
+    """
+
+    _template = Template(
+        """
+        {{ this._parent.get_name() }}.bindPopup(
+            {{ this.html_text|tojson }}, {{ this.options|tojavascript }});
+        """
+    )
+
+    def __init__(self, html_text: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.html_text = html_text
+
+
+class TourRegistry(MacroElement):
+    """Expose the map and its markers as ``window.tourMap`` for ``static/js``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.tourMap = {
+            map: {{ this.map.get_name() }},
+            markers: { {% for stop_id, marker in this.markers.items() %}
+                {{ stop_id|tojson }}: {{ marker.get_name() }},{% endfor %} },
+            legs: [{% for line in this.legs %}{{ line.get_name() }},{% endfor %}],
+        };
+        document.dispatchEvent(new CustomEvent("tourmap:ready"));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, fmap: folium.Map, markers: Mapping[str, Any], legs: list[Any]
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TourRegistry"
+        self.map = fmap
+        self.markers = dict(markers)
+        self.legs = legs
+
+
+def build_map(
+    tour: Tour,
+    lang: str,
+    *,
+    assets: MapAssets,
+    tile_url: str,
+    links: Mapping[str, StopLink],
+    zoom_start: int = 15,
+) -> folium.Map:
+    """Draw the stops in walking order, the walking path and the error circles.
+
+    Parameters
+    ----------
+    tour
+        The tour to draw.
+    lang
+        Language of the marker labels and popups.
+    assets
+        Local URLs of Leaflet's files, so that the page needs no CDN.
+    tile_url
+        The tile server template, ``{z}/{x}/{y}``.
+    links
+        Per stop id, the popup's link to the story.
+    zoom_start
+        The initial zoom; the map is then fitted to the tour.
+
+    Returns
+    -------
+    folium.Map
+        The map, not yet rendered.
+
+    Examples
+    --------
+    >>> from geo.loader import load_tour
+    >>> from pathlib import Path
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> links = {s.id: StopLink(f"/stops/{s.id}", "Story") for s in tour.stops}
+    >>> assets = MapAssets(js=(("leaflet", "/l.js"),), css=())
+    >>> fmap = build_map(tour, "en", assets=assets, tile_url="/t/{z}/{x}/{y}.png",
+    ...                  links=links)
+    >>> "L.polyline" in fmap.get_root().render()
+    True
+    """
+    fmap = folium.Map(
+        location=latlon(tour.stops[0].lonlat),
+        zoom_start=zoom_start,
+        tiles=None,
+        control_scale=True,
+    )
+    # A new list per map: assigning to the class, or add_js_link, would leak
+    # these URLs into every other map in the process.
+    fmap.default_js = list(assets.js)
+    fmap.default_css = list(assets.css)
+    folium.TileLayer(
+        tile_url, attr=_attribution(tour.attribution), max_zoom=19, name="streets"
+    ).add_to(fmap)
+    lines = [_leg_line(leg.coords, leg.approximate).add_to(fmap) for leg in tour.legs]
+    for stop in tour.stops:
+        if stop.position.quality == "estimate":
+            _error_circle(stop).add_to(fmap)
+    markers = {
+        stop.id: _marker(stop, lang, links[stop.id]).add_to(fmap) for stop in tour.stops
+    }
+    TourRegistry(fmap, markers, lines).add_to(fmap)
+    fmap.fit_bounds(_bounds(tour), padding=(16, 16))
+    return fmap
+
+
+def _attribution(text: str) -> str:
+    # Leaflet shows this as HTML; link the OSM copyright page as its policy asks.
+    return f'<a href="https://www.openstreetmap.org/copyright">{html.escape(text)}</a>'
+
+
+def _leg_line(coords: tuple[LonLat, ...], approximate: bool) -> folium.PolyLine:
+    return folium.PolyLine(  # type: ignore[no-untyped-call]
+        [latlon(point) for point in coords],
+        color="#b3261e",
+        weight=5,
+        opacity=0.85,
+        dash_array="8 8" if approximate else None,
+        class_name="leg-line approximate" if approximate else "leg-line",
+    )
+
+
+def _error_circle(stop: Stop) -> folium.Circle:
+    return folium.Circle(
+        latlon(stop.lonlat),
+        radius=stop.position.error_m,
+        color="#6b4c00",
+        weight=2,
+        dash_array="4 6",
+        fill=True,
+        fill_opacity=0.08,
+        interactive=False,
+    )
+
+
+def _marker(stop: Stop, lang: str, link: StopLink) -> folium.Marker:
+    name = stop.name.get(lang) or stop.name["en"]
+    label = "M" if stop.kind == "meeting" else str(stop.order)
+    kind_class = f"stop-pin stop-pin--{stop.kind}"
+    if stop.position.quality == "estimate":
+        kind_class += " stop-pin--estimate"
+    icon = folium.DivIcon(
+        html=f'<span class="{kind_class}" aria-hidden="true">{label}</span>',
+        icon_size=(40, 40),
+        icon_anchor=(20, 20),
+        popup_anchor=(0, -18),
+        class_name="stop-marker",
+    )
+    marker = folium.Marker(
+        latlon(stop.lonlat),
+        icon=icon,
+        title=f"{label}. {name}" if stop.kind != "meeting" else name,
+        keyboard=True,
+        riseOnHover=True,
+    )
+    StringPopup(_popup_html(stop, lang, link), max_width=260).add_to(marker)
+    return marker
+
+
+def _popup_html(stop: Stop, lang: str, link: StopLink) -> str:
+    name = html.escape(stop.name.get(lang) or stop.name["en"])
+    summary = html.escape(stop.summary.get(lang) or stop.summary["en"])
+    return (
+        f'<div class="popup" data-stop="{html.escape(stop.id)}">'
+        f"<strong>{name}</strong><p>{summary}</p>"
+        f'<a href="{html.escape(link.url)}">{html.escape(link.label)}</a></div>'
+    )
+
+
+def _bounds(tour: Tour) -> list[list[float]]:
+    lons = [stop.lon for stop in tour.stops]
+    lats = [stop.lat for stop in tour.stops]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', re.S)
+_CHARSET = re.compile(r"<meta http-equiv=\"content-type\"[^>]*>")
+_PAGE_STYLE = re.compile(r"<style>\s*(?:html, body|#map) \{.*?</style>", re.S)
+
+
+def render_parts(fmap: folium.Map) -> MapParts:
+    """Render the map into head, body and script pieces for our own page.
+
+    folium's head forces ``user-scalable=no`` and full-page styles; they are
+    dropped here because our page sets its own viewport and layout.
+    """
+    root: Any = fmap.get_root()
+    root.render()
+    head = root.header.render()
+    for pattern in (_VIEWPORT, _CHARSET, _PAGE_STYLE):
+        head = pattern.sub("", head)
+    return MapParts(head=head, body=root.html.render(), script=root.script.render())
+
+
+def build_meeting_map(
+    tour: Tour,
+    lang: str,
+    *,
+    assets: MapAssets,
+    tile_url: str,
+    links: Mapping[str, StopLink],
+    landmark_id: str | None = None,
+) -> folium.Map:
+    """A small map of the meeting point, with a landmark to find it from.
+
+    Examples
+    --------
+    >>> from geo.loader import load_tour
+    >>> from pathlib import Path
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> links = {s.id: StopLink(f"/stops/{s.id}", "Story") for s in tour.stops}
+    >>> assets = MapAssets(js=(("leaflet", "/l.js"),), css=())
+    >>> fmap = build_meeting_map(tour, "en", assets=assets, tile_url="/{z}/{x}/{y}",
+    ...                          links=links)
+    >>> tour.stops[0].id in fmap.get_root().render()
+    True
+    """
+    meeting = tour.stops[0]
+    shown = [meeting] + ([tour.stop(landmark_id)] if landmark_id else [])
+    fmap = folium.Map(
+        location=latlon(meeting.lonlat), zoom_start=16, tiles=None, control_scale=True
+    )
+    fmap.default_js = list(assets.js)
+    fmap.default_css = list(assets.css)
+    folium.TileLayer(
+        tile_url, attr=_attribution(tour.attribution), max_zoom=19, name="streets"
+    ).add_to(fmap)
+    markers = {
+        stop.id: _marker(stop, lang, links[stop.id]).add_to(fmap) for stop in shown
+    }
+    TourRegistry(fmap, markers, []).add_to(fmap)
+    if len(shown) > 1:
+        lons = [stop.lon for stop in shown]
+        lats = [stop.lat for stop in shown]
+        fmap.fit_bounds(
+            [[min(lats), min(lons)], [max(lats), max(lons)]], padding=(24, 24)
+        )
+    return fmap

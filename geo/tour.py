@@ -1,0 +1,155 @@
+"""The tour as the app uses it: frozen dataclasses built from ``tour_data/``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from geo.distance import LonLat
+from geo.errors import UnknownStopError
+
+Text = Mapping[str, str]
+"""A text in several languages, keyed by language code."""
+
+StopKind = Literal["meeting", "stop", "end"]
+PositionQuality = Literal["firm", "estimate"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from."""
+
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Position:
+    """How sure we are of a pin: ``firm`` or ``estimate``, with a one-sigma radius."""
+
+    quality: PositionQuality
+    error_m: float
+    basis: Text
+
+
+@dataclass(frozen=True)
+class StreetName:
+    """A street renamed in 2025-26: the old name the story uses, the new signs."""
+
+    old: Text
+    new: Text
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One stop of the walk."""
+
+    id: str
+    order: int
+    kind: StopKind
+    lonlat: LonLat
+    name: Text
+    summary: Text
+    narrative: Text
+    look_for: Mapping[str, tuple[str, ...]]
+    dwell_min: float
+    arrival_radius_m: float
+    position: Position
+    sources: tuple[Source, ...]
+    street_names: tuple[StreetName, ...] = ()
+    site_note: Text | None = None
+
+    @property
+    def lon(self) -> float:
+        """Longitude in degrees."""
+        return self.lonlat[0]
+
+    @property
+    def lat(self) -> float:
+        """Latitude in degrees."""
+        return self.lonlat[1]
+
+
+@dataclass(frozen=True)
+class Leg:
+    """The walking path from one stop to the next."""
+
+    from_id: str
+    to_id: str
+    coords: tuple[LonLat, ...]
+    length_m: float
+    duration_s: float
+    street_m: float
+    approximate_m: float
+
+    @property
+    def approximate(self) -> bool:
+        """True when part of the leg crosses ground whose paths are not known."""
+        return self.approximate_m > 0
+
+
+@dataclass(frozen=True)
+class Tour:
+    """The whole tour: what it is, its stops in walking order, and the legs between."""
+
+    id: str
+    languages: tuple[str, ...]
+    default_language: str
+    title: Text
+    description: Text
+    duration_min: float
+    price_amount: float
+    price_currency: str
+    meeting_point: Text
+    meeting_directions: Text
+    what_to_bring: Text
+    registration_required: bool
+    phone: str
+    walking_speed_kmh: float
+    attribution: str
+    sources: tuple[Source, ...]
+    stops: tuple[Stop, ...]
+    legs: tuple[Leg, ...]
+
+    def stop(self, stop_id: str) -> Stop:
+        """Return the stop with this id, or raise `UnknownStopError`."""
+        for stop in self.stops:
+            if stop.id == stop_id:
+                return stop
+        raise UnknownStopError(stop_id)
+
+    def leg_to(self, stop_id: str) -> Leg | None:
+        """Return the leg that ends at ``stop_id``; None for the meeting point."""
+        return next((leg for leg in self.legs if leg.to_id == stop_id), None)
+
+    def neighbours(self, stop_id: str) -> tuple[Stop | None, Stop | None]:
+        """Return the previous and next stop in walking order."""
+        index = self.stops.index(self.stop(stop_id))
+        previous = self.stops[index - 1] if index > 0 else None
+        following = self.stops[index + 1] if index + 1 < len(self.stops) else None
+        return previous, following
+
+    @property
+    def walk_length_m(self) -> float:
+        """Total walking length of the legs in metres."""
+        return sum(leg.length_m for leg in self.legs)
+
+    @property
+    def walk_duration_s(self) -> float:
+        """Total walking time of the legs in seconds."""
+        return sum(leg.duration_s for leg in self.legs)
+
+    @property
+    def dwell_min(self) -> float:
+        """Minutes spent at the stops."""
+        return sum(stop.dwell_min for stop in self.stops)
+
+    @property
+    def total_min(self) -> float:
+        """Walking plus dwell, in minutes."""
+        return self.walk_duration_s / 60 + self.dwell_min
+
+    def walk_seconds(self, length_m: float) -> float:
+        """Seconds to walk ``length_m`` at the tour's walking speed."""
+        return length_m / (self.walking_speed_kmh * 1000 / 3600)

@@ -1,0 +1,76 @@
+"""Fixtures: an app on the small test tour, its client and CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def tour_dir(tmp_path: Path) -> Path:
+    """A writable copy of the small test tour."""
+    target = tmp_path / "tour"
+    shutil.copytree(DATA / "tour_small", target)
+    return target
+
+
+@pytest.fixture
+def app(tmp_path: Path, tour_dir: Path):
+    return create_app(
+        {
+            "TESTING": True,
+            "TOUR_DATA": str(tour_dir),
+            "DATABASE": str(tmp_path / "guide.sqlite3"),
+            "SECRET_KEY": "test",
+            "TILE_URL": "/tiles/{z}/{x}/{y}.png",
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def real_app(tmp_path: Path):
+    """The app on the shipped Interhelpo tour."""
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "guide.sqlite3"),
+            "SECRET_KEY": "test",
+        }
+    )
+
+
+@pytest.fixture
+def real_client(real_app):
+    return real_app.test_client()
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The read-only research folder beside the repository; skip when absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED
+
+
+@pytest.fixture
+def gpx_schema(shared_dir: Path):
+    xmlschema = pytest.importorskip("xmlschema")
+    return xmlschema.XMLSchema(str(shared_dir / "schemas" / "gpx.xsd"))

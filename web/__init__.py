@@ -1,0 +1,32 @@
+"""The web layer: blueprints with thin views over ``geo``."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask import current_app
+
+from geo.tour import Tour
+
+
+def get_tour() -> Tour:
+    """The tour loaded at start-up."""
+    tour: Tour = current_app.extensions["tour"]
+    return tour
+
+
+def register(app: Flask) -> None:
+    """Wire extensions, error handlers and every blueprint into ``app``."""
+    from flask_compress import Compress
+
+    from web import api
+    from web import assets
+    from web import errors
+    from web import gpx
+    from web import i18n
+    from web import pages
+
+    Compress(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    for module in (assets, pages, api, gpx):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,81 @@
+"""Pages for people: the map, a story per stop, and what to know before coming."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import current_app
+from flask import render_template
+from flask import url_for
+from flask_babel import gettext as _
+
+from geo.mapping import MapParts
+from geo.mapping import StopLink
+from geo.mapping import build_map
+from geo.mapping import build_meeting_map
+from geo.mapping import render_parts
+from web import get_tour
+from web.assets import map_assets
+from web.i18n import current_lang
+
+bp = Blueprint("pages", __name__)
+
+
+def stop_links() -> dict[str, StopLink]:
+    """Each stop's page, as a marker popup links to it."""
+    return {
+        stop.id: StopLink(url_for("pages.stop", stop_id=stop.id), _("Read the story"))
+        for stop in get_tour().stops
+    }
+
+
+def _cached_map(kind: str) -> MapParts:
+    # The tour does not change while the app runs, so each map is drawn once
+    # per language; folium rendering costs tens of milliseconds.
+    lang = current_lang()
+    cache: dict[tuple[str, str], MapParts] = current_app.extensions.setdefault(
+        "map_cache", {}
+    )
+    key = (kind, lang)
+    if key not in cache:
+        tour = get_tour()
+        options = dict(
+            assets=map_assets(), tile_url=current_app.config["TILE_URL"], links=stop_links()
+        )
+        if kind == "tour":
+            fmap = build_map(tour, lang, **options)  # type: ignore[arg-type]
+        else:
+            fmap = build_meeting_map(
+                tour, lang, landmark_id=tour.stops[-1].id, **options  # type: ignore[arg-type]
+            )
+        cache[key] = render_parts(fmap)
+    return cache[key]
+
+
+@bp.get("/")
+def index() -> str:
+    """Show the map of the walk and the stops in walking order."""
+    return render_template("pages/map.html", tour=get_tour(), map=_cached_map("tour"))
+
+
+@bp.get("/stops/<stop_id>")
+def stop(stop_id: str) -> str:
+    """Tell the story of one stop."""
+    tour = get_tour()
+    current = tour.stop(stop_id)
+    previous, following = tour.neighbours(stop_id)
+    return render_template(
+        "pages/stop.html",
+        tour=tour,
+        stop=current,
+        previous=previous,
+        following=following,
+        leg=tour.leg_to(stop_id),
+    )
+
+
+@bp.get("/about")
+def about() -> str:
+    """Tell guests everything they need before they come."""
+    return render_template(
+        "pages/about.html", tour=get_tour(), map=_cached_map("meeting")
+    )
