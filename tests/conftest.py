@@ -74,3 +74,22 @@ def shared_dir() -> Path:
 def gpx_schema(shared_dir: Path):
     xmlschema = pytest.importorskip("xmlschema")
     return xmlschema.XMLSchema(str(shared_dir / "schemas" / "gpx.xsd"))
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-browser",
+        action="store_true",
+        default=False,
+        help="also run the Chromium tests in tests/browser",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_dir = Path(__file__).parent / "browser"
+    skip = pytest.mark.skip(reason="browser tests need --run-browser")
+    for item in items:
+        if browser_dir in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            if not config.getoption("--run-browser"):
+                item.add_marker(skip)

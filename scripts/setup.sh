@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Create .venv and install the guide with its test tools; repeat runs are quick.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".[test]"
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
+# Compiled message catalogues are build output, not source.
+.venv/bin/pybabel compile --use-fuzzy -q -d translations
