@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from xml.sax.saxutils import escape as xml_escape
 
 import gpxpy.gpx
 
@@ -49,7 +50,7 @@ def path_to_gpx(
     gpx.name = name
     gpx.description = description or None
     if url:
-        gpx.link = url
+        gpx.link = _attribute(url)
         gpx.link_text = name
     for point in waypoints:
         gpx.waypoints.append(_waypoint(point))
@@ -80,9 +81,15 @@ def _waypoint(point: Waypoint) -> gpxpy.gpx.GPXWaypoint:
         symbol=point.symbol,
     )
     if point.url:
-        waypoint.link = point.url  # type: ignore[assignment]
+        waypoint.link = _attribute(point.url)  # type: ignore[assignment]
         waypoint.link_text = point.name  # type: ignore[assignment]
     return waypoint
+
+
+def _attribute(value: str) -> str:
+    # gpxpy writes link hrefs into the attribute unescaped; an & in a query
+    # string would make the file unreadable.
+    return xml_escape(value, {'"': "&quot;"})
 
 
 def tour_track(tour: Tour) -> list[LonLat]:

@@ -146,7 +146,6 @@ def build_map(
         location=latlon(tour.stops[0].lonlat),
         zoom_start=zoom_start,
         tiles=None,
-        control_scale=True,
     )
     # A new list per map: assigning to the class, or add_js_link, would leak
     # these URLs into every other map in the process.
@@ -280,9 +279,7 @@ def build_meeting_map(
     """
     meeting = tour.stops[0]
     shown = [meeting] + ([tour.stop(landmark_id)] if landmark_id else [])
-    fmap = folium.Map(
-        location=latlon(meeting.lonlat), zoom_start=16, tiles=None, control_scale=True
-    )
+    fmap = folium.Map(location=latlon(meeting.lonlat), zoom_start=16, tiles=None)
     fmap.default_js = list(assets.js)
     fmap.default_css = list(assets.css)
     folium.TileLayer(

@@ -25,9 +25,19 @@ def tour_with_stops(tmp_path: Path, stops_file: str) -> Path:
     ("stops_file", "feature", "field", "problem"),
     [
         ("stops_missing_name.geojson", "middle", "name", "missing"),
-        ("stops_missing_russian_narrative.geojson", "middle", "narrative.ru", "missing"),
+        (
+            "stops_missing_russian_narrative.geojson",
+            "middle",
+            "narrative.ru",
+            "missing",
+        ),
         ("stops_latitude_out_of_range.geojson", "middle", "geometry.coordinates", "98"),
-        ("stops_coordinates_as_strings.geojson", "finish", "geometry.coordinates", "numbers"),
+        (
+            "stops_coordinates_as_strings.geojson",
+            "finish",
+            "geometry.coordinates",
+            "numbers",
+        ),
         ("stops_duplicate_id.geojson", "middle", "id", "duplicate"),
         ("stops_order_gap.geojson", "finish", "order", "gap"),
         ("stops_unknown_language.geojson", "middle", "summary.xx", "unknown language"),
@@ -89,15 +99,33 @@ def test_route_legs_must_join_the_stops_in_order(tour_dir):
         "features": [
             {
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[74.5, 42.8], [74.6, 42.9]]},
-                "properties": {"from": "start", "to": "finish", "length_m": 1, "duration_s": 1,
-                               "street_m": 1, "approximate_m": 0},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[74.5, 42.8], [74.6, 42.9]],
+                },
+                "properties": {
+                    "from": "start",
+                    "to": "finish",
+                    "length_m": 1,
+                    "duration_s": 1,
+                    "street_m": 1,
+                    "approximate_m": 0,
+                },
             },
             {
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[74.5, 42.8], [74.6, 42.9]]},
-                "properties": {"from": "middle", "to": "finish", "length_m": 1, "duration_s": 1,
-                               "street_m": 1, "approximate_m": 0},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[74.5, 42.8], [74.6, 42.9]],
+                },
+                "properties": {
+                    "from": "middle",
+                    "to": "finish",
+                    "length_m": 1,
+                    "duration_s": 1,
+                    "street_m": 1,
+                    "approximate_m": 0,
+                },
             },
         ],
     }

@@ -88,4 +88,6 @@ def format_minutes(duration_s: float) -> str:
     total = max(1, round(duration_s / 60))
     if total < 60:
         return _("%(n)s min", n=total)
+    if total % 60 == 0:
+        return _("%(h)s h", h=total // 60)
     return _("%(h)s h %(m)s min", h=total // 60, m=total % 60)

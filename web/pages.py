@@ -38,14 +38,21 @@ def _cached_map(kind: str) -> MapParts:
     key = (kind, lang)
     if key not in cache:
         tour = get_tour()
-        options = dict(
-            assets=map_assets(), tile_url=current_app.config["TILE_URL"], links=stop_links()
+        assets, tile_url, links = (
+            map_assets(),
+            current_app.config["TILE_URL"],
+            stop_links(),
         )
         if kind == "tour":
-            fmap = build_map(tour, lang, **options)  # type: ignore[arg-type]
+            fmap = build_map(tour, lang, assets=assets, tile_url=tile_url, links=links)
         else:
             fmap = build_meeting_map(
-                tour, lang, landmark_id=tour.stops[-1].id, **options  # type: ignore[arg-type]
+                tour,
+                lang,
+                assets=assets,
+                tile_url=tile_url,
+                links=links,
+                landmark_id=tour.stops[-1].id,
             )
         cache[key] = render_parts(fmap)
     return cache[key]

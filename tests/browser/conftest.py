@@ -1,0 +1,201 @@
+"""A live server, Debian's Chromium at phone size, blank tiles, no console errors."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.request
+import zlib
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+TILE = re.compile(r"^https?://[^/]*tile[^/]*/\d+/\d+/\d+\.png")
+LOCAL = re.compile(r"^(https?://(127\.0\.0\.1|localhost)(:\d+)?/|data:|blob:|about:)")
+
+
+def blank_png(size: int = 256) -> bytes:
+    """A white PNG tile made with the standard library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\xff\xff\xff" * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+BLANK_TILE = blank_png()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """The guide run as people run it, `flask run`, in a subprocess."""
+
+    def __init__(self, instance: Path, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.instance = instance
+        self.env = {
+            **os.environ,
+            "FLASK_SECRET_KEY": "browser-tests",
+            "FLASK_DATABASE": str(instance / "guide.sqlite3"),
+            **(env or {}),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = instance / "server.log"
+
+    def start(self) -> LiveServer:
+        command = [sys.executable, "-m", "flask", "run", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/api/tour", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("instance")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+class Guard:
+    """Collects what must not happen: console errors, page errors, outside requests."""
+
+    def __init__(self):
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.outside_requests: list[str] = []
+        self.tiles = 0
+
+    def route(self, route):
+        url = route.request.url
+        if TILE.match(url):
+            self.tiles += 1
+            route.fulfill(body=BLANK_TILE, content_type="image/png")
+        elif LOCAL.match(url):
+            route.fallback()
+        else:
+            self.outside_requests.append(url)
+            route.abort()
+
+    def watch(self, page):
+        page.on(
+            "console",
+            lambda msg: (
+                self.console_errors.append(msg.text) if msg.type == "error" else None
+            ),
+        )
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+
+    def check(self):
+        assert self.page_errors == [], "page errors"
+        assert self.console_errors == [], "console errors"
+        assert self.outside_requests == [], "requests to hosts other than the app"
+
+
+def new_phone_context(browser, base_url: str, guard: Guard, **options):
+    context = browser.new_context(base_url=base_url, **{**PHONE, **options})
+    context.route("**/*", guard.route)
+    context.on("page", guard.watch)
+    return context
+
+
+@pytest.fixture
+def guard():
+    return Guard()
+
+
+@pytest.fixture
+def context(browser, live_server, guard):
+    context = new_phone_context(browser, live_server.url, guard, locale="en-US")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, guard, request):
+    page = context.new_page()
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        artifacts = ROOT / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        page.screenshot(path=str(artifacts / f"{request.node.name}.png"))
+    guard.check()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
