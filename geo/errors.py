@@ -37,3 +37,27 @@ class NoRouteError(LookupError):
 
 class TooFarFromStreetsError(ValueError):
     """A point lies farther from any walkable street than the snapping limit."""
+
+
+class TrackError(ValueError):
+    """An uploaded track that cannot become the tour's path; nothing is replaced."""
+
+
+class TrackFormatError(TrackError):
+    """The upload is not a readable GPX document."""
+
+
+class EmptyTrackError(TrackError):
+    """The GPX document holds no track (or route) with at least two points."""
+
+
+class TrackTooLargeError(TrackError):
+    """The upload is over the size or point-count limit."""
+
+
+class TrackTooFarError(TrackError):
+    """The track was recorded somewhere else: nowhere near the tour."""
+
+
+class TrackMissesStopError(TrackError):
+    """The track does not pass a stop closely enough, in the tour's order."""
