@@ -39,6 +39,10 @@ class TooFarFromStreetsError(ValueError):
     """A point lies farther from any walkable street than the snapping limit."""
 
 
+class StreetDataError(ValueError):
+    """A street file that cannot be read as OpenStreetMap data, or holds no streets."""
+
+
 class TrackError(ValueError):
     """An uploaded track that cannot become the tour's path; nothing is replaced."""
 

@@ -1,0 +1,103 @@
+"""The tour's legs (meeting point -> stop 1 -> ... -> end) as route.geojson features."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from geo.distance import LonLat
+from geo.routing import Route
+from geo.routing import Router
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+def leg_feature(from_id: str, to_id: str, route: Route) -> dict[str, Any]:
+    """Return one leg as a GeoJSON LineString Feature in the route.geojson format.
+
+    Metres are rounded to 0.1 m, and ``street_m + approximate_m == length_m``.
+
+    Examples
+    --------
+    >>> line = ((74.55, 42.87), (74.55, 42.871))
+    >>> route = Route(line, 111.19, 100.07, (), "streets", 0.0)
+    >>> props = leg_feature("a", "b", route)["properties"]
+    >>> props["length_m"], props["street_m"], props["approximate"]
+    (111.2, 111.2, False)
+    """
+    length_m = round(route.length_m, 1)
+    approximate_m = min(length_m, round(route.approximate_m, 1))
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "LineString",
+            "coordinates": [
+                [round(lon, 7), round(lat, 7)] for lon, lat in route.coords
+            ],
+        },
+        "properties": {
+            "from": from_id,
+            "to": to_id,
+            "length_m": length_m,
+            "duration_s": round(route.duration_s),
+            "street_m": round(length_m - approximate_m, 1),
+            "approximate_m": approximate_m,
+            "approximate": approximate_m > 0,
+        },
+    }
+
+
+def build_legs(
+    router: Router, stops: Sequence[tuple[str, LonLat]]
+) -> list[dict[str, Any]]:
+    """Route each leg between consecutive stops and return the leg features.
+
+    Parameters
+    ----------
+    router
+        The router over the street graph (or the tour path).
+    stops
+        ``(id, (lon, lat))`` in walking order, meeting point first.
+
+    Raises
+    ------
+    TooFarFromStreetsError, NoRouteError
+        When a stop cannot be reached over the graph.
+
+    Examples
+    --------
+    >>> from geo.network import Street
+    >>> from geo.network import graph_from_lines
+    >>> line = [(74.55826, 42.87766), (74.55798, 42.87511), (74.55771, 42.87251)]
+    >>> router = Router(graph_from_lines([(line, Street(names={"": "chuy"}))]))
+    >>> legs = build_legs(router, [("a", line[0]), ("b", line[1]), ("c", line[2])])
+    >>> [round(leg["properties"]["length_m"]) for leg in legs]
+    [284, 290]
+    """
+    return [
+        leg_feature(from_id, to_id, router.route(start, end))
+        for (from_id, start), (to_id, end) in zip(stops, stops[1:], strict=False)
+    ]
+
+
+def legs_collection(
+    legs: Sequence[dict[str, Any]],
+    *,
+    generated_by: str,
+    street_files: Sequence[str] = (),
+    attribution: str = OSM_ATTRIBUTION,
+) -> dict[str, Any]:
+    """Wrap the legs in the route.geojson FeatureCollection with its attribution.
+
+    Examples
+    --------
+    >>> legs_collection([], generated_by="flask tour build-route")["attribution"]
+    '© OpenStreetMap contributors'
+    """
+    return {
+        "type": "FeatureCollection",
+        "attribution": attribution,
+        "generated_by": generated_by,
+        "street_files": list(street_files),
+        "features": list(legs),
+    }
