@@ -47,4 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from web import register
 
     register(app)
+    from web import cli
+
+    cli.init_app(app)  # `flask tour ...`, and the router in extensions["router"]
     return app

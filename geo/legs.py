@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -101,3 +102,19 @@ def legs_collection(
         "street_files": list(street_files),
         "features": list(legs),
     }
+
+
+def dumps_collection(collection: dict[str, Any]) -> str:
+    """Write the collection as JSON with one leg per line, so diffs stay readable.
+
+    Examples
+    --------
+    >>> collection = legs_collection([{"type": "Feature"}], generated_by="x")
+    >>> text = dumps_collection(collection)
+    >>> json.loads(text)["features"], text.count("\\n")
+    ([{'type': 'Feature'}], 2)
+    """
+    head = {key: value for key, value in collection.items() if key != "features"}
+    lines = [json.dumps(leg, ensure_ascii=False) for leg in collection["features"]]
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n'
+    return opening + ",\n".join(lines) + "\n]}"

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 
+import networkx as nx
+
 from geo.directions import Segment
 from geo.directions import Step
 from geo.directions import build_steps
@@ -24,6 +26,7 @@ from geo.distance import check_lonlat
 from geo.distance import haversine_m
 from geo.errors import BadCoordinateError
 from geo.errors import NoRouteError
+from geo.errors import TooFarFromStreetsError
 from geo.errors import UnknownStopError
 from geo.network import Street
 from geo.network import graph_from_lines
@@ -38,6 +41,9 @@ if TYPE_CHECKING:
 
 RouteSource = Literal["streets", "tour-path"]
 Method = Literal["astar", "dijkstra"]
+
+RESNAP_SLACK_M = 100.0
+"""An end on an isolated bit of street may walk this much more to the main network."""
 
 _STOP_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LAT_LON = re.compile(r"^\s*([^,\s]+)\s*,\s*([^,\s]+)\s*$")
@@ -95,6 +101,14 @@ class Router:
         self.speed_m_s = walking_speed_kmh / 3.6
         self.max_snap_m = max_snap_m
         self.index = EdgeIndex(graph)
+        self._component: dict[int, int] = {}
+        components = sorted(nx.connected_components(graph), key=len, reverse=True)
+        for number, nodes in enumerate(components):
+            self._component.update(dict.fromkeys(nodes, number))
+        # Snapping only to the main network too, for ends that land on a small island.
+        self._main_index = (
+            EdgeIndex(graph.subgraph(components[0])) if len(components) > 1 else None
+        )
         self._adj: dict[int, tuple[tuple[int, float], ...]] = {
             node: tuple((nbr, data["length_m"]) for nbr, data in nbrs.items())
             for node, nbrs in graph.adjacency()
@@ -127,8 +141,7 @@ class Router:
         """
         orig = check_lonlat(*orig)
         dest = check_lonlat(*dest)
-        start = self.index.snap(orig, max_snap_m=self.max_snap_m)
-        end = self.index.snap(dest, max_snap_m=self.max_snap_m)
+        start, end = self._snap_pair(orig, dest)
         if {start.u, start.v} == {end.u, end.v}:
             middle = [
                 Segment(
@@ -141,6 +154,26 @@ class Router:
         else:
             middle = self._middle(start, end, method)
         return self._assemble(start, middle, end)
+
+    def _snap_pair(self, orig: LonLat, dest: LonLat) -> tuple[Snap, Snap]:
+        start = self.index.snap(orig, max_snap_m=self.max_snap_m)
+        end = self.index.snap(dest, max_snap_m=self.max_snap_m)
+        if self._component[start.u] != self._component[end.u]:
+            start, end = self._prefer_main(start), self._prefer_main(end)
+        if self._component[start.u] != self._component[end.u]:
+            raise NoRouteError(
+                "no walking path joins these two places: their streets do not connect"
+            )
+        return start, end
+
+    def _prefer_main(self, snap: Snap) -> Snap:
+        if self._main_index is None or self._component[snap.u] == 0:
+            return snap
+        try:
+            main = self._main_index.snap(snap.position, max_snap_m=self.max_snap_m)
+        except TooFarFromStreetsError:
+            return snap
+        return main if main.connector_m <= snap.connector_m + RESNAP_SLACK_M else snap
 
     def _middle(self, start: Snap, end: Snap, method: Method) -> list[Segment]:
         origins = {start.u: start.from_u_m, start.v: start.to_v_m}
