@@ -14,3 +14,5 @@ if [ ! -f "$stamp" ]; then
 fi
 # Compiled message catalogues are build output, not source.
 .venv/bin/pybabel compile --use-fuzzy -q -d translations
+# Create or migrate the database (instance/guide.sqlite3, or DATABASE_URL).
+.venv/bin/flask db upgrade

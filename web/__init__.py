@@ -20,13 +20,19 @@ def register(app: Flask) -> None:
 
     from web import api
     from web import assets
+    from web import auth
+    from web import db
     from web import errors
     from web import gpx
     from web import i18n
     from web import pages
+    from web import security
 
     Compress(app)
+    db.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)
     for module in (assets, pages, api, gpx):
         app.register_blueprint(module.bp)

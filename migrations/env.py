@@ -1,0 +1,64 @@
+"""Alembic environment, run by Flask-Migrate inside the app (``flask db ...``)."""
+
+import logging
+
+from alembic import context
+from flask import current_app
+
+# No logging.config.fileConfig here: migrations also run when the app starts
+# (web/db.py), and re-configuring logging there would disable the app's loggers.
+config = context.config
+logger = logging.getLogger("alembic.env")
+
+
+def get_engine():
+    return current_app.extensions["migrate"].db.engine
+
+
+def get_engine_url():
+    return get_engine().url.render_as_string(hide_password=False).replace("%", "%%")
+
+
+config.set_main_option("sqlalchemy.url", get_engine_url())
+target_db = current_app.extensions["migrate"].db
+
+
+def get_metadata():
+    return target_db.metadata
+
+
+def run_migrations_offline():
+    """Emit SQL to the script output instead of running it."""
+    url = config.get_main_option("sqlalchemy.url")
+    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    """Run the migrations over a connection of the app's engine."""
+
+    # Do not write an empty revision when autogenerate finds no change.
+    def process_revision_directives(context, revision, directives):
+        if getattr(config.cmd_opts, "autogenerate", False):
+            script = directives[0]
+            if script.upgrade_ops.is_empty():
+                directives[:] = []
+                logger.info("No changes in schema detected.")
+
+    conf_args = current_app.extensions["migrate"].configure_args
+    if conf_args.get("process_revision_directives") is None:
+        conf_args["process_revision_directives"] = process_revision_directives
+
+    with get_engine().connect() as connection:
+        context.configure(
+            connection=connection, target_metadata=get_metadata(), **conf_args
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
