@@ -260,6 +260,19 @@ def load_stops(path: Path, languages: Sequence[str]) -> tuple[Stop, ...]:
     return tuple(sorted(stops, key=lambda stop: stop.order))
 
 
+def stop_from_feature(
+    feature: Any, languages: Sequence[str], *, path: Path, index: int
+) -> Stop:
+    """Validate one stop Feature as the loader does (for stops edited in the browser).
+
+    Raises
+    ------
+    TourDataError
+        Naming ``path``, the feature and the field.
+    """
+    return _stop(feature, path, index, languages)
+
+
 def _feature_label(feature: Any, index: int) -> str:
     props = feature.get("properties") if isinstance(feature, dict) else None
     stop_id = props.get("id") if isinstance(props, dict) else None
@@ -380,7 +393,12 @@ def _check_sequence(stops: Sequence[Stop], path: Path) -> None:
 
 def load_legs(path: Path, stops: Sequence[Stop]) -> tuple[Leg, ...]:
     """Load the legs from ``route.geojson``; they must join the stops in order."""
-    collection = _Fields(_read_json(path), path, None, ())
+    return legs_from_data(_read_json(path), path, stops)
+
+
+def legs_from_data(data: Any, path: Path, stops: Sequence[Stop]) -> tuple[Leg, ...]:
+    """Validate parsed ``route.geojson`` data (``path`` only names it in errors)."""
+    collection = _Fields(data, path, None, ())
     features = collection.raw("features")
     if not isinstance(features, list):
         collection.fail("features", "expected a list of legs")

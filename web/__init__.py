@@ -9,9 +9,14 @@ from geo.tour import Tour
 
 
 def get_tour() -> Tour:
-    """The tour loaded at start-up."""
+    """The tour loaded at start-up, with the guides' published changes laid over it.
+
+    The overlay (`web.tour_store.current_tour`) adds stop edits, the published
+    order and path from the database; without it the files' tour is returned.
+    """
     tour: Tour = current_app.extensions["tour"]
-    return tour
+    overlay = current_app.extensions.get("tour_overlay")
+    return overlay(tour) if overlay is not None else tour
 
 
 def register(app: Flask) -> None:
@@ -24,6 +29,7 @@ def register(app: Flask) -> None:
     from web import db
     from web import errors
     from web import gpx
+    from web import guide_tools
     from web import i18n
     from web import pages
     from web import security
@@ -36,3 +42,4 @@ def register(app: Flask) -> None:
     auth.init_app(app)
     for module in (assets, pages, api, gpx):
         app.register_blueprint(module.bp)
+    guide_tools.init_app(app)

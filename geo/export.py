@@ -1,0 +1,128 @@
+"""Write the tour back in the ``tour_data/`` formats, so browser edits go to git."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from geo.tour import Leg
+from geo.tour import Stop
+from geo.tour import StopKind
+from geo.tour import Tour
+
+
+def stop_to_feature(stop: Stop) -> dict[str, Any]:
+    """One stop as a ``stops.geojson`` Feature; `geo.loader` reads it back unchanged.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from geo.loader import load_tour, stop_from_feature
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> stop = tour.stops[1]
+    >>> feature = stop_to_feature(stop)
+    >>> path = Path("stops.geojson")
+    >>> stop_from_feature(feature, tour.languages, path=path, index=1) == stop
+    True
+    """
+    props: dict[str, Any] = {
+        "id": stop.id,
+        "order": stop.order,
+        "kind": stop.kind,
+        "name": dict(stop.name),
+        "summary": dict(stop.summary),
+        "narrative": dict(stop.narrative),
+        "look_for": {lang: list(items) for lang, items in stop.look_for.items()},
+        "dwell_min": stop.dwell_min,
+        "arrival_radius_m": stop.arrival_radius_m,
+        "position": {
+            "quality": stop.position.quality,
+            "error_m": stop.position.error_m,
+            "basis": dict(stop.position.basis),
+        },
+    }
+    if stop.site_note is not None:
+        props["site_note"] = dict(stop.site_note)
+    if stop.street_names:
+        props["street_names"] = [
+            {"old": dict(name.old), "new": dict(name.new)} for name in stop.street_names
+        ]
+    props["sources"] = [{"url": s.url, "title": s.title} for s in stop.sources]
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": list(stop.lonlat)},
+        "properties": props,
+    }
+
+
+def stops_collection(stops: Sequence[Stop]) -> dict[str, Any]:
+    """The stops as the ``stops.geojson`` FeatureCollection."""
+    return {
+        "type": "FeatureCollection",
+        "features": [stop_to_feature(stop) for stop in stops],
+    }
+
+
+def leg_to_feature(leg: Leg) -> dict[str, Any]:
+    """One leg as a ``route.geojson`` LineString Feature."""
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "LineString",
+            "coordinates": [[round(lon, 7), round(lat, 7)] for lon, lat in leg.coords],
+        },
+        "properties": {
+            "from": leg.from_id,
+            "to": leg.to_id,
+            "length_m": round(leg.length_m, 1),
+            "duration_s": round(leg.duration_s),
+            "street_m": round(leg.street_m, 1),
+            "approximate_m": round(leg.approximate_m, 1),
+            "approximate": leg.approximate,
+        },
+    }
+
+
+def route_collection(
+    legs: Sequence[Leg], *, attribution: str, generated_by: str
+) -> dict[str, Any]:
+    """The legs as the ``route.geojson`` FeatureCollection."""
+    return {
+        "type": "FeatureCollection",
+        "attribution": attribution,
+        "generated_by": generated_by,
+        "features": [leg_to_feature(leg) for leg in legs],
+    }
+
+
+def reorder(tour: Tour, order: Sequence[str], legs: Sequence[Leg]) -> Tour:
+    """The tour walking ``order`` (a subset of its stops) along ``legs``.
+
+    Orders are renumbered from 0; the first stop becomes the meeting point and the
+    last the end, as the data format requires.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from geo.loader import load_tour, straight_legs
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> ids = [tour.stops[0].id, tour.stops[2].id, tour.stops[1].id]
+    >>> stops = [tour.stop(i) for i in ids]
+    >>> short = reorder(tour, ids, straight_legs(stops, 4.0))
+    >>> [(s.id == i, s.order, s.kind) for s, i in zip(short.stops, ids)]
+    [(True, 0, 'meeting'), (True, 1, 'stop'), (True, 2, 'end')]
+    """
+    stops = []
+    for index, stop_id in enumerate(order):
+        kind: StopKind = (
+            "meeting" if index == 0 else "end" if index == len(order) - 1 else "stop"
+        )
+        stops.append(dataclasses.replace(tour.stop(stop_id), order=index, kind=kind))
+    return dataclasses.replace(tour, stops=tuple(stops), legs=tuple(legs))
+
+
+def dumps(data: Any) -> str:
+    """JSON as the data files are written: UTF-8 text, two-space indent."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
