@@ -13,6 +13,6 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 # Compiled message catalogues are build output, not source.
-.venv/bin/pybabel compile --use-fuzzy -q -d translations
+out=$(.venv/bin/pybabel compile -d translations 2>&1) || { echo "$out"; exit 1; }
 # Create or migrate the database (instance/guide.sqlite3, or DATABASE_URL).
 .venv/bin/flask db upgrade
