@@ -7,7 +7,11 @@ from flask import Response
 from flask import abort
 from flask import jsonify
 
+from geo.routing import route_feature
 from web import get_tour
+from web.i18n import current_lang
+from web.routing import requested_route
+from web.routing import wants_route
 from web.serialize import leg_feature
 from web.serialize import stop_feature
 from web.serialize import tour_summary
@@ -36,7 +40,9 @@ def stop(stop_id: str) -> Response:
 
 @bp.get("/route")
 def route() -> Response:
-    """Return the tour's walking path, one LineString per leg."""
+    """Return the tour's legs, or the route between ``from`` and ``to`` if given."""
+    if wants_route():
+        return _geojson(route_feature(requested_route(), current_lang()))
     tour = get_tour()
     return _geojson(
         {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import os
 import time
 import urllib.error
 import urllib.parse
@@ -24,22 +22,17 @@ from geo.legs import dumps_collection
 from geo.legs import legs_collection
 from geo.network import WALKABLE_HIGHWAYS
 from geo.network import is_walkable
-from geo.osm import BBox
-from geo.osm import bbox_around
 from geo.osm import overpass_query
 from geo.osm import read_osm
-from geo.routing import Router
 from geo.routing import street_router
-from geo.routing import tour_path_router
-from geo.tour import Tour
-
-log = logging.getLogger(__name__)
+from web.routing import FETCHED_NAME
+from web.routing import base_street_files
+from web.routing import make_router
+from web.routing import street_files
+from web.routing import tour_bbox
+from web.routing import tour_of
 
 OVERPASS_URL = "https://overpass-api.de/api/interpreter"
-STREETS_MARGIN_M = 2000.0
-FETCHED_NAME = "streets.osm"
-SHARED_SKELETON = Path("shared", "geodata", "bishkek_west_arterials_skeleton.osm")
-CONNECTORS_NAME = "connectors.osm"
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 
@@ -50,63 +43,6 @@ def init_app(app: Flask) -> None:
     """Register ``flask tour`` and build the router once, into extensions["router"]."""
     app.cli.add_command(tour_cli)
     app.extensions["router"] = make_router(app)
-
-
-def _tour(app: Flask) -> Tour:
-    tour: Tour = app.extensions["tour"]
-    return tour
-
-
-def base_street_files(app: Flask) -> list[Path]:
-    """Street files to route on, before the tour's own connectors.
-
-    In order of preference: ``STREET_FILES`` (a list, or paths joined with
-    ``os.pathsep``), then what ``flask tour fetch-streets`` saved in the instance
-    folder, then the district skeleton in ``../shared/geodata`` if it is there.
-    """
-    configured = app.config.get("STREET_FILES")
-    if isinstance(configured, str):
-        configured = [part for part in configured.split(os.pathsep) if part]
-    if configured is not None:  # an empty list means: no street data
-        return [Path(path) for path in configured]
-    fetched = Path(app.instance_path) / FETCHED_NAME
-    if fetched.is_file():
-        return [fetched]
-    shared = Path(app.root_path).parent / SHARED_SKELETON
-    return [shared] if shared.is_file() else []
-
-
-def street_files(app: Flask, base: Sequence[Path]) -> list[Path]:
-    """Add the tour's hand-drawn connector ways (``tour_data/connectors.osm``)."""
-    connectors = Path(app.config["TOUR_DATA"]) / CONNECTORS_NAME
-    return [*base, connectors] if connectors.is_file() else list(base)
-
-
-def tour_bbox(app: Flask) -> BBox:
-    """The tour's stops plus ``STREETS_MARGIN_M`` on every side."""
-    margin_m = float(app.config.get("STREETS_MARGIN_M", STREETS_MARGIN_M))
-    return bbox_around((stop.lonlat for stop in _tour(app).stops), margin_m=margin_m)
-
-
-def make_router(app: Flask) -> Router:
-    """Route on the street files if there are any, else along the tour's own path.
-
-    A broken street file does not stop the guide: it is logged, and routes follow
-    the tour path, labelled ``tour-path``.
-    """
-    tour = _tour(app)
-    base = base_street_files(app)
-    if base:
-        try:
-            return street_router(
-                street_files(app, base),
-                walking_speed_kmh=tour.walking_speed_kmh,
-                bbox=tour_bbox(app),
-            )
-        except StreetDataError as exc:
-            log.error("street data unusable, routing along the tour path: %s", exc)
-    legs = [(leg.coords, leg.approximate_m >= leg.length_m) for leg in tour.legs]
-    return tour_path_router(legs, walking_speed_kmh=tour.walking_speed_kmh)
 
 
 @tour_cli.command("build-route")
@@ -126,7 +62,7 @@ def make_router(app: Flask) -> Router:
 def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
     """Route the legs from the meeting point to the end; write route.geojson."""
     app = current_app
-    tour = _tour(app)
+    tour = tour_of(app)
     base = list(osm_files) or base_street_files(app)
     if not base:
         raise click.ClickException(

@@ -9,6 +9,8 @@ from flask import url_for
 from geo.gpx import tour_to_gpx
 from web import get_tour
 from web.i18n import current_lang
+from web.routing import requested_route
+from web.routing import route_gpx as write_route_gpx
 
 bp = Blueprint("gpx", __name__)
 
@@ -34,3 +36,10 @@ def tour_gpx() -> Response:
         tour, current_lang(), urls=urls, home=url_for("pages.index", _external=True)
     )
     return gpx_response(xml, f"{tour.id}-walk.gpx")
+
+
+@bp.get("/route.gpx")
+def route_gpx() -> Response:
+    """Download the walking route between ``from`` and ``to``, as for /api/route."""
+    xml = write_route_gpx(requested_route(), current_lang())
+    return gpx_response(xml, "walking-route.gpx")
