@@ -1,0 +1,50 @@
+// The guide's live-walk remote: share the phone's position while the walk is live.
+(function () {
+  "use strict";
+
+  const controls = document.getElementById("share-controls");
+  if (!controls) return;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const startButton = document.getElementById("share-start");
+  const stopButton = document.getElementById("share-stop");
+  const status = document.getElementById("share-status");
+  let watch = null;
+  let lastSent = 0;
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      body: JSON.stringify(body || {}),
+      credentials: "same-origin",
+    });
+  }
+
+  function send(position) {
+    const now = Date.now();
+    if (now - lastSent < 5000) return;  // at most every 5 s
+    lastSent = now;
+    const c = position.coords;
+    post(controls.dataset.positionUrl, { lat: c.latitude, lon: c.longitude, accuracy: c.accuracy });
+    status.textContent = controls.dataset.sharing.replace("%(m)s", String(Math.round(c.accuracy)));
+  }
+
+  startButton.addEventListener("click", function () {
+    if (!navigator.geolocation) { status.textContent = controls.dataset.denied; return; }
+    watch = navigator.geolocation.watchPosition(send, function () {
+      status.textContent = controls.dataset.denied;
+    }, { enableHighAccuracy: true, maximumAge: 5000, timeout: 20000 });
+    startButton.hidden = true;
+    stopButton.hidden = false;
+  });
+
+  stopButton.addEventListener("click", function () {
+    if (watch !== null) navigator.geolocation.clearWatch(watch);
+    watch = null;
+    lastSent = 0;
+    post(controls.dataset.stopUrl);
+    status.textContent = "";
+    startButton.hidden = false;
+    stopButton.hidden = true;
+  });
+})();
