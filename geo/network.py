@@ -200,7 +200,8 @@ def _join_loose_ends(graph: WalkGraph, ends: set[int]) -> None:
     """
     from geo.snapping import EdgeIndex
 
-    loose = sorted(node for node in ends if graph.degree(node) > 0)
+    # A way end at a junction (three or more edges) is already joined.
+    loose = sorted(node for node in ends if 0 < graph.degree(node) <= 2)
     if not loose or graph.number_of_edges() < 2:
         return
     index = EdgeIndex(graph)

@@ -113,8 +113,8 @@ class Router:
             node: tuple((nbr, data["length_m"]) for nbr, data in nbrs.items())
             for node, nbrs in graph.adjacency()
         }
-        self._trig: dict[int, tuple[float, float, float]] = {
-            node: _trig(graph.nodes[node]["lonlat"]) for node in graph
+        self._xyz: dict[int, tuple[float, float, float]] = {
+            node: _unit_vector(graph.nodes[node]["lonlat"]) for node in graph
         }
 
     def route(self, orig: LonLat, dest: LonLat, *, method: Method = "astar") -> Route:
@@ -240,20 +240,18 @@ class Router:
         return path[::-1]
 
     def _heuristic(self, goal: LonLat) -> Callable[[int], float]:
-        goal_lat, goal_lon, goal_cos = _trig(goal)
-        trig = self._trig
-        asin, sin, sqrt = math.asin, math.sin, math.sqrt
-        diameter_m = 2 * EARTH_RADIUS_M
+        # The chord through the earth is never longer than the great-circle arc, so
+        # it is a consistent A* heuristic; unlike haversine it needs no trigonometry
+        # per node, and at city scale the two differ by less than a millimetre.
+        gx, gy, gz = _unit_vector(goal)
+        xyz = self._xyz
+        sqrt = math.sqrt
 
-        def great_circle_m(node: int) -> float:
-            lat, lon, cos_lat = trig[node]
-            h = (
-                sin((lat - goal_lat) / 2) ** 2
-                + cos_lat * goal_cos * sin((lon - goal_lon) / 2) ** 2
-            )
-            return diameter_m * asin(sqrt(min(1.0, h)))
+        def chord_m(node: int) -> float:
+            x, y, z = xyz[node]
+            return EARTH_RADIUS_M * sqrt((x - gx) ** 2 + (y - gy) ** 2 + (z - gz) ** 2)
 
-        return great_circle_m
+        return chord_m
 
     def _street(self, u: int, v: int) -> Street:
         street: Street = self.graph.edges[u, v]["street"]
@@ -306,9 +304,9 @@ def _zero(node: int) -> float:
     return 0.0
 
 
-def _trig(lonlat: LonLat) -> tuple[float, float, float]:
-    lat = math.radians(lonlat[1])
-    return lat, math.radians(lonlat[0]), math.cos(lat)
+def _unit_vector(lonlat: LonLat) -> tuple[float, float, float]:
+    lon, lat = math.radians(lonlat[0]), math.radians(lonlat[1])
+    return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
 
 
 _ROUTERS: dict[tuple[int, float, str], Router] = {}

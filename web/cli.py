@@ -36,7 +36,7 @@ OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 
-tour_cli = AppGroup("tour", help="Street data and walking routes for the tour.")
+tour_cli = AppGroup("tour", help="The tour's data: streets, walking routes, checks.")
 
 
 def init_app(app: Flask) -> None:
