@@ -152,7 +152,12 @@ def build_map(
     fmap.default_js = list(assets.js)
     fmap.default_css = list(assets.css)
     folium.TileLayer(
-        tile_url, attr=_attribution(tour.attribution), max_zoom=19, name="streets"
+        tile_url,
+        attr=_attribution(tour.attribution),
+        max_zoom=19,
+        name="streets",
+        # CORS tiles: the service worker can then measure what it caches.
+        cross_origin=True,
     ).add_to(fmap)
     lines = [_leg_line(leg.coords, leg.approximate).add_to(fmap) for leg in tour.legs]
     for stop in tour.stops:
@@ -283,7 +288,12 @@ def build_meeting_map(
     fmap.default_js = list(assets.js)
     fmap.default_css = list(assets.css)
     folium.TileLayer(
-        tile_url, attr=_attribution(tour.attribution), max_zoom=19, name="streets"
+        tile_url,
+        attr=_attribution(tour.attribution),
+        max_zoom=19,
+        name="streets",
+        # CORS tiles: the service worker can then measure what it caches.
+        cross_origin=True,
     ).add_to(fmap)
     markers = {
         stop.id: _marker(stop, lang, links[stop.id]).add_to(fmap) for stop in shown

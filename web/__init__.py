@@ -32,7 +32,10 @@ def register(app: Flask) -> None:
     from web import guide_tools
     from web import i18n
     from web import pages
+    from web import pwa
     from web import security
+    from web import share
+    from web import walk
 
     Compress(app)
     db.init_app(app)
@@ -42,4 +45,7 @@ def register(app: Flask) -> None:
     auth.init_app(app)
     for module in (assets, pages, api, gpx):
         app.register_blueprint(module.bp)
+    pwa.init_app(app)
+    share.init_app(app)
+    app.register_blueprint(walk.bp)
     guide_tools.init_app(app)

@@ -1,0 +1,418 @@
+// Service worker: keeps the whole tour on the phone so that it works with no data.
+// Served as /sw.js?v=<cache version>; a new deploy has a new version, hence a new worker.
+/* eslint-env serviceworker */
+"use strict";
+
+const VERSION = new URL(self.location.href).searchParams.get("v") || "dev";
+const PRECACHE = "tour-" + VERSION;
+const META = "tour-meta";
+const TILES = "tiles-seen";
+const AREA = "tiles-area";
+const CONFIG_KEY = "/__sw/config";
+const LANG_KEY = "/__sw/lang";
+const NETWORK_WAIT_MS = 4000;
+
+let configPromise = null;
+let tileIndex = null; // url -> bytes, oldest first (a Map keeps insertion order)
+
+function loadConfig() {
+  if (!configPromise) {
+    configPromise = caches
+      .open(META)
+      .then((cache) => cache.match(CONFIG_KEY + "?v=" + VERSION))
+      .then((response) => (response ? response.json() : fetchConfig()));
+  }
+  return configPromise;
+}
+
+function fetchConfig() {
+  return fetch("/sw-config.json", { credentials: "omit", cache: "no-store" }).then((r) => {
+    if (!r.ok) throw new Error("sw-config " + r.status);
+    return r.json();
+  });
+}
+
+// ---- install: save every page (both languages), the data, the GPX and the assets ----
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    fetchConfig().then((config) => {
+      configPromise = Promise.resolve(config);
+      return Promise.all([
+        caches.open(META).then((cache) =>
+          cache.put(
+            CONFIG_KEY + "?v=" + VERSION,
+            new Response(JSON.stringify(config), { headers: { "Content-Type": "application/json" } })
+          )
+        ),
+        caches.open(PRECACHE).then((cache) =>
+          Promise.all(
+            config.precache.map((url) =>
+              // "omit": a ?lang= page must not change the visitor's language cookie.
+              fetch(new Request(url, { credentials: "omit", cache: "reload" })).then((response) => {
+                if (!response.ok) throw new Error("precache " + url + " " + response.status);
+                return cache.put(url, response);
+              })
+            )
+          )
+        ),
+      ]);
+    })
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((name) => name.startsWith("tour-") && name !== PRECACHE && name !== META)
+            .map((name) => caches.delete(name))
+        )
+      )
+      .then(() => caches.open(META))
+      .then((cache) =>
+        cache.keys().then((requests) =>
+          Promise.all(
+            requests
+              .filter((r) => r.url.includes(CONFIG_KEY) && !r.url.endsWith("?v=" + VERSION))
+              .map((r) => cache.delete(r))
+          )
+        )
+      )
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  const reply = (message) => event.ports[0] && event.ports[0].postMessage(message);
+  if (data.type === "skip-waiting") {
+    self.skipWaiting();
+  } else if (data.type === "language" && data.lang) {
+    event.waitUntil(rememberLanguage(data.lang));
+  } else if (data.type === "status") {
+    event.waitUntil(status().then(reply, (error) => reply({ error: String(error) })));
+  } else if (data.type === "keep-tiles") {
+    event.waitUntil(keepSeenTiles(data.urls || []).then(reply));
+  } else if (data.type === "save-area") {
+    event.waitUntil(saveArea(data.urls || [], event.source).then(reply));
+  }
+});
+
+// ---- fetch ----
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin === self.location.origin) {
+    if (url.pathname === "/sw.js" || url.pathname === "/sw-config.json") return;
+    if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/vendor/")) {
+      event.respondWith(cacheFirst(request));
+    } else {
+      event.respondWith(networkFirst(event, url));
+    }
+    return;
+  }
+  event.respondWith(
+    loadConfig().then(
+      (config) =>
+        new RegExp(config.tile_pattern).test(request.url) ? tile(request, config) : fetch(request),
+      () => fetch(request)
+    )
+  );
+});
+
+function cacheFirst(request) {
+  return caches.open(PRECACHE).then((cache) =>
+    cache.match(request, { ignoreSearch: true, ignoreVary: true }).then(
+      (hit) => hit || fetch(request)
+    )
+  );
+}
+
+function requestLanguage(url, config) {
+  const asked = url.searchParams.get("lang");
+  if (asked && config.languages.includes(asked)) return Promise.resolve(asked);
+  return caches
+    .open(META)
+    .then((cache) => cache.match(LANG_KEY))
+    .then((hit) => (hit ? hit.text() : config.default_language));
+}
+
+function rememberLanguage(lang) {
+  return caches.open(META).then((cache) => cache.put(LANG_KEY, new Response(lang)));
+}
+
+function isPage(url, config) {
+  return config.pages.includes(url.pathname);
+}
+
+// Pages, data and the GPX: the network first (fresh), the saved copy when it fails
+// or is slow; a page is filed under its language so both stay available.
+function networkFirst(event, url) {
+  const request = event.request;
+  return loadConfig()
+    .catch(() => null)
+    .then((config) => {
+      const network = fetch(request).then((response) => {
+        if (response.ok && config && response.type === "basic") {
+          const copy = response.clone();
+          event.waitUntil(store(url, copy, config));
+        }
+        return response;
+      });
+      if (!config) return network;
+      const saved = () => lookup(request, url, config);
+      return race(network, saved);
+    });
+}
+
+function race(network, saved) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fallback = () =>
+      saved().then((hit) => {
+        if (settled) return;
+        if (hit) {
+          settled = true;
+          resolve(hit);
+        }
+        return hit;
+      });
+    const timer = setTimeout(fallback, NETWORK_WAIT_MS);
+    network.then(
+      (response) => {
+        clearTimeout(timer);
+        if (!settled) {
+          settled = true;
+          resolve(response);
+        }
+      },
+      (error) => {
+        clearTimeout(timer);
+        fallback().then((hit) => {
+          if (!hit && !settled) reject(error);
+        }, reject);
+      }
+    );
+  });
+}
+
+function store(url, response, config) {
+  const page = isPage(url, config);
+  return caches.open(PRECACHE).then((cache) => {
+    if (!page) return cache.put(url.href, response);
+    const lang = response.headers.get("Content-Language");
+    if (!lang || !config.languages.includes(lang)) return undefined;
+    return Promise.all([
+      cache.put(url.pathname + "?lang=" + lang, response),
+      rememberLanguage(lang),
+    ]);
+  });
+}
+
+function lookup(request, url, config) {
+  return caches.open(PRECACHE).then((cache) => {
+    if (!isPage(url, config)) {
+      return cache.match(request, { ignoreVary: true });
+    }
+    return requestLanguage(url, config).then((lang) =>
+      cache
+        .match(url.pathname + "?lang=" + lang, { ignoreVary: true })
+        .then(
+          (hit) =>
+            hit ||
+            cache.match(url.pathname + "?lang=" + config.default_language, { ignoreVary: true })
+        )
+    );
+  });
+}
+
+// ---- map tiles: the ones seen, up to a size bound, oldest dropped first ----
+function tile(request, config) {
+  return Promise.all([caches.open(TILES), caches.open(AREA)]).then(([seen, area]) =>
+    seen.match(request.url).then((hit) => {
+      if (hit) {
+        touch(request.url);
+        return hit;
+      }
+      return area.match(request.url).then(
+        (saved) =>
+          saved ||
+          fetch(request).then((response) => {
+            if (response.ok || response.type === "opaque") {
+              const copy = response.clone();
+              keepTile(seen, request.url, copy, config);
+            }
+            return response;
+          })
+      );
+    })
+  );
+}
+
+function touch(url) {
+  if (tileIndex && tileIndex.has(url)) {
+    const bytes = tileIndex.get(url);
+    tileIndex.delete(url);
+    tileIndex.set(url, bytes);
+  }
+}
+
+function loadTileIndex(cache, config) {
+  if (tileIndex) return Promise.resolve(tileIndex);
+  return cache.keys().then((requests) =>
+    Promise.all(
+      requests.map((r) =>
+        cache.match(r).then((hit) => [r.url, Number(hit && hit.headers.get("X-Tile-Bytes")) || config.tile_average_bytes])
+      )
+    ).then((entries) => {
+      tileIndex = new Map(entries);
+      return tileIndex;
+    })
+  );
+}
+
+function tileBytes(index) {
+  let total = 0;
+  index.forEach((bytes) => {
+    total += bytes;
+  });
+  return total;
+}
+
+function keepTile(cache, url, response, config) {
+  // An opaque response hides its size; count it at the configured average.
+  const sized =
+    response.type === "opaque"
+      ? Promise.resolve([response, config.tile_average_bytes])
+      : response.blob().then((blob) => {
+          const headers = new Headers(response.headers);
+          headers.set("X-Tile-Bytes", String(blob.size));
+          return [new Response(blob, { status: response.status, headers: headers }), blob.size];
+        });
+  return sized
+    .then(([stored, bytes]) =>
+      loadTileIndex(cache, config).then((index) =>
+        cache.put(url, stored).then(() => {
+          index.delete(url);
+          index.set(url, bytes);
+          return trimTiles(cache, index, config.tile_max_bytes);
+        })
+      )
+    )
+    .catch(() => undefined);
+}
+
+function trimTiles(cache, index, maxBytes) {
+  let total = tileBytes(index);
+  const drop = [];
+  for (const [url, bytes] of index) {
+    if (total <= maxBytes) break;
+    drop.push(url);
+    total -= bytes;
+  }
+  drop.forEach((url) => index.delete(url));
+  return Promise.all(drop.map((url) => cache.delete(url)));
+}
+
+// Tiles a page showed before this worker controlled it: keep them as if seen through it.
+function keepSeenTiles(urls) {
+  return loadConfig().then((config) => {
+    const pattern = new RegExp(config.tile_pattern);
+    return caches.open(TILES).then((cache) =>
+      Promise.all(
+        urls
+          .filter((url) => pattern.test(url))
+          .map((url) =>
+            cache.match(url).then(
+              (hit) =>
+                hit ||
+                fetch(url, { mode: "cors", credentials: "omit" }).then(
+                  (response) => response.ok && keepTile(cache, url, response, config),
+                  () => undefined
+                )
+            )
+          )
+      ).then(() => ({ kept: urls.length }))
+    );
+  });
+}
+
+// "Make the tour area available offline": only offered when the operator's tile
+// server allows bulk downloads (TILES_ALLOW_BULK); never for openstreetmap.org.
+function saveArea(urls, client) {
+  return caches.open(AREA).then((cache) => {
+    let done = 0;
+    let failed = 0;
+    let bytes = 0;
+    const queue = urls.slice();
+    function next() {
+      const url = queue.shift();
+      if (!url) return Promise.resolve();
+      return cache
+        .match(url)
+        .then((hit) => {
+          if (hit) return hit.blob().then((b) => (bytes += b.size));
+          return fetch(url, { mode: "cors", credentials: "omit" }).then((response) => {
+            if (!response.ok) throw new Error(String(response.status));
+            return response.blob().then((blob) => {
+              bytes += blob.size;
+              return cache.put(url, new Response(blob, { headers: response.headers }));
+            });
+          });
+        })
+        .catch(() => {
+          failed += 1;
+        })
+        .then(() => {
+          done += 1;
+          if (client && done % 10 === 0) {
+            client.postMessage({ type: "area-progress", done: done, total: urls.length });
+          }
+          return next();
+        });
+    }
+    // Two at a time: polite to the tile server, and quick enough.
+    return Promise.all([next(), next()]).then(() => ({
+      saved: urls.length - failed,
+      failed: failed,
+      bytes: bytes,
+    }));
+  });
+}
+
+// ---- status for the page's "ready offline" mark ----
+function status() {
+  return loadConfig().then((config) =>
+    Promise.all([caches.open(PRECACHE), caches.open(TILES), caches.open(AREA)]).then(
+      ([precache, seen, area]) =>
+        Promise.all([
+          Promise.all(config.precache.map((url) => precache.match(url, { ignoreVary: true }))),
+          loadTileIndex(seen, config),
+          area.keys(),
+          sizeOf(precache),
+        ]).then(([hits, index, areaKeys, precacheBytes]) => ({
+          version: VERSION,
+          ready: hits.every(Boolean),
+          missing: config.precache.filter((url, i) => !hits[i]),
+          tiles: index.size,
+          tile_bytes: tileBytes(index),
+          tile_max_bytes: config.tile_max_bytes,
+          area_tiles: areaKeys.length,
+          precache_bytes: precacheBytes,
+        }))
+    )
+  );
+}
+
+function sizeOf(cache) {
+  return cache
+    .keys()
+    .then((requests) =>
+      Promise.all(requests.map((r) => cache.match(r).then((hit) => (hit ? hit.blob() : null))))
+    )
+    .then((blobs) => blobs.reduce((sum, blob) => sum + (blob ? blob.size : 0), 0));
+}

@@ -1,0 +1,377 @@
+"""Walk mode at phone size: a scripted walk with emulated GPS; poor fixes; no GPS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import new_phone_context
+
+T0 = dt.datetime(2026, 5, 2, 10, 0, tzinfo=dt.UTC)
+EARTH_M_PER_DEG = 111_195.0
+
+
+def tour_stops(live_server):
+    with urllib.request.urlopen(live_server.url + "/api/stops") as response:
+        features = json.load(response)["features"]
+    return [
+        {
+            "id": f["properties"]["id"],
+            "order": f["properties"]["order"],
+            "name": f["properties"]["name"]["en"],
+            "lat": f["geometry"]["coordinates"][1],
+            "lon": f["geometry"]["coordinates"][0],
+            "radius": f["properties"]["arrival_radius_m"],
+        }
+        for f in features
+    ]
+
+
+def offset(lat, lon, north_m=0.0, east_m=0.0):
+    """A point some metres north and east of (lat, lon)."""
+    return (
+        lat + north_m / EARTH_M_PER_DEG,
+        lon + east_m / (EARTH_M_PER_DEG * math.cos(math.radians(lat))),
+    )
+
+
+def metres(a, b):
+    dlat = (b[0] - a[0]) * EARTH_M_PER_DEG
+    dlon = (b[1] - a[1]) * EARTH_M_PER_DEG * math.cos(math.radians(a[0]))
+    return math.hypot(dlat, dlon)
+
+
+class Walker:
+    """Moves the emulated phone and waits until the page has handled each fix."""
+
+    def __init__(self, context, page):
+        self.context = context
+        self.page = page
+        self.fixes = 0
+
+    def at(self, lat, lon, accuracy=8.0):
+        self.context.set_geolocation(
+            {"latitude": lat, "longitude": lon, "accuracy": accuracy}
+        )
+        self.fixes += 1
+        expect(self.page.locator("#walk-panel")).to_have_attribute(
+            "data-fixes", str(self.fixes)
+        )
+
+    def start(self, lat, lon):
+        self.context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 8})
+        self.page.get_by_role("button", name="Start the walk").click()
+        self.fixes = 1
+        expect(self.page.locator("#walk-panel")).to_have_attribute("data-fixes", "1")
+
+    def walk(self, start, end, step_m=90.0):
+        """Straight towards ``end`` in steps, as the straight legs are drawn."""
+        steps = max(1, math.ceil(metres(start, end) / step_m))
+        for i in range(1, steps + 1):
+            f = i / steps
+            self.at(
+                start[0] + (end[0] - start[0]) * f, start[1] + (end[1] - start[1]) * f
+            )
+
+
+@pytest.fixture
+def gps_context(browser, live_server, guard):
+    context = new_phone_context(
+        browser,
+        live_server.url,
+        guard,
+        locale="en-US",
+        permissions=["geolocation"],
+        geolocation={"latitude": 42.8777, "longitude": 74.5500, "accuracy": 8},
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def walk_page(gps_context, guard):
+    page = gps_context.new_page()
+    page.clock.set_fixed_time(T0)
+    page.goto("/walk")
+    expect(page.locator("#walk-panel")).to_be_visible()
+    yield page
+    guard.check()
+
+
+def heading(page):
+    return page.locator("#walk-target-heading")
+
+
+def shown_story(page):
+    return page.locator(".walk-story-item:visible")
+
+
+def test_scripted_walk_in_order(gps_context, walk_page, live_server):
+    page = walk_page
+    stops = tour_stops(live_server)
+    walker = Walker(gps_context, page)
+    meeting = stops[0]
+    # Start 500 m west of the meeting point: nothing is reached yet.
+    here = offset(meeting["lat"], meeting["lon"], east_m=-500)
+    walker.start(*here)
+    expect(page.locator("#walk-gps")).to_have_attribute("data-level", "good")
+    expect(heading(page)).to_have_text(f"Next: {meeting['name']}")
+    expect(page.locator("#walk-distance")).to_contain_text("500 m")
+    expect(page.locator("#walk-distance")).to_contain_text("east")
+    expect(page.locator("#walk-arrow")).to_be_visible()
+    expect(page.locator("#walk-progress")).to_contain_text("0 of 7 stops")
+    expect(page.locator("#walk-coach")).to_have_attribute("data-state", "idle")
+    expect(page.locator(".walk-me")).to_have_count(1)
+    expect(page.locator(".walk-accuracy")).to_have_count(1)
+
+    walker.walk(here, (meeting["lat"], meeting["lon"]))
+    arrivals = [meeting["id"]]
+    expect(shown_story(page)).to_have_attribute("data-stop", meeting["id"])
+    expect(page.locator("#walk-announcer")).to_contain_text(
+        f"Arrived at the meeting point: {meeting['name']}."
+    )
+    # The plan's clock starts at the meeting point.
+    expect(page.locator("#walk-coach")).to_have_attribute("data-state", "on-time")
+
+    for index, stop in enumerate(stops[1:], start=1):
+        previous = stops[index - 1]
+        # The leg to the target is highlighted, the other legs are not.
+        for leg in range(len(stops) - 1):
+            expect(page.locator(f'path.leg-line[data-leg="{leg}"]')).to_have_attribute(
+                "stroke", "#0b57d0" if leg == index - 1 else "#b3261e"
+            )
+        expect(page.locator("#walk-distance")).to_contain_text(
+            f"Next: {stop['order']}. {stop['name']}"
+        )
+        if index == 2:
+            # Half an hour late at stop 1 (planned arrival about 12 min in):
+            # the coach says so and suggests what to leave out.
+            page.clock.set_fixed_time(T0 + dt.timedelta(minutes=45))
+        walker.walk((previous["lat"], previous["lon"]), (stop["lat"], stop["lon"]))
+        arrivals.append(stop["id"])
+        expect(shown_story(page)).to_have_attribute("data-stop", stop["id"])
+        expect(shown_story(page).locator(".story-title")).to_have_text(stop["name"])
+        expect(page.locator("#walk-announcer")).to_have_text(
+            re.compile(
+                rf"^Arrived at stop {stop['order']}: {re.escape(stop['name'])}\."
+            )
+        )
+        expect(page.locator("#walk-progress")).to_contain_text(
+            f"{index + 1} of 7 stops"
+        )
+        if index == 2:
+            coach = page.locator("#walk-coach")
+            expect(coach).to_have_attribute("data-state", "behind")
+            expect(coach).to_contain_text("min behind schedule")
+            expect(page.locator("#walk-coach-hint")).to_contain_text("skip")
+
+    visited = page.evaluate("Object.keys(window.tourWalk.state().visited)")
+    assert visited == arrivals == [s["id"] for s in stops]
+    expect(page.locator("#walk-distance")).to_contain_text("You have seen every stop")
+    expect(page.locator("#walk-coach")).to_have_text(
+        "Walk finished after 45 min (plan: 1 h 45 min)."
+    )
+    walked = page.locator("#walk-progress").text_content()
+    km = float(re.search(r"walked ([\d.]+) km", walked).group(1))
+    assert 3.4 <= km <= 4.2, (
+        walked
+    )  # 500 m to the start plus the 3.6 km route, less the radii
+    page.screenshot(path="/tmp/walk-finished.png")
+
+
+def test_coach_says_ahead_when_early(gps_context, walk_page, live_server):
+    page = walk_page
+    stops = tour_stops(live_server)
+    walker = Walker(gps_context, page)
+    walker.start(stops[0]["lat"], stops[0]["lon"])
+    expect(shown_story(page)).to_have_attribute("data-stop", stops[0]["id"])
+    # Leave the meeting point at once and reach stop 1 after 3 minutes
+    # (the plan allows 8 min there and 4 min on foot).
+    page.clock.set_fixed_time(T0 + dt.timedelta(minutes=3))
+    walker.walk((stops[0]["lat"], stops[0]["lon"]), (stops[1]["lat"], stops[1]["lon"]))
+    expect(shown_story(page)).to_have_attribute("data-stop", stops[1]["id"])
+    expect(page.locator("#walk-coach")).to_have_attribute("data-state", "ahead")
+    expect(page.locator("#walk-coach")).to_contain_text("min ahead of schedule")
+    expect(page.locator("#walk-coach-hint")).to_be_hidden()
+
+
+def test_poor_fixes_are_shown_but_never_trigger(gps_context, walk_page, live_server):
+    page = walk_page
+    stops = tour_stops(live_server)
+    stop = stops[0]
+    walker = Walker(gps_context, page)
+    walker.start(*offset(stop["lat"], stop["lon"], north_m=400))
+    # Right on the meeting point, but only to within 120 m: drawn, not believed.
+    walker.at(*offset(stop["lat"], stop["lon"], north_m=5), accuracy=120)
+    expect(page.locator("#walk-gps")).to_have_attribute("data-level", "poor")
+    expect(page.locator("#walk-gps")).to_contain_text("GPS is poor (±120 m)")
+    expect(page.locator(".walk-accuracy")).to_have_attribute("stroke-dasharray", "6 6")
+    walker.at(*offset(stop["lat"], stop["lon"], north_m=2), accuracy=51)
+    expect(page.locator("#walk-progress")).to_contain_text("0 of 7 stops")
+    expect(page.locator("#walk-story")).to_be_hidden()
+    assert page.evaluate("Object.keys(window.tourWalk.state().visited)") == []
+    # The same place with a good fix is an arrival.
+    walker.at(*offset(stop["lat"], stop["lon"], north_m=3), accuracy=15)
+    expect(page.locator("#walk-progress")).to_contain_text("1 of 7 stops")
+    expect(shown_story(page)).to_have_attribute("data-stop", stop["id"])
+
+
+def test_leaving_a_stop_needs_twenty_metres_more(gps_context, walk_page, live_server):
+    page = walk_page
+    stops = tour_stops(live_server)
+    first = stops[1]
+    walker = Walker(gps_context, page)
+    walker.start(*offset(first["lat"], first["lon"], north_m=first["radius"] + 40))
+    expect(heading(page)).to_have_text(f"Next: {stops[0]['name']}")
+    walker.at(*offset(first["lat"], first["lon"], north_m=first["radius"] - 10))
+    expect(heading(page)).to_have_text(f"You are at: 1. {first['name']}")
+    # Out of the radius but within the 20 m margin: still at the stop.
+    walker.at(*offset(first["lat"], first["lon"], north_m=first["radius"] + 10))
+    expect(heading(page)).to_have_text(f"You are at: 1. {first['name']}")
+    walker.at(*offset(first["lat"], first["lon"], north_m=first["radius"] - 5))
+    expect(page.locator("#walk-progress")).to_contain_text("1 of 7 stops")
+    walker.at(*offset(first["lat"], first["lon"], north_m=first["radius"] + 25))
+    expect(heading(page)).to_have_text(f"Next: 2. {stops[2]['name']}")
+    assert page.evaluate("Object.keys(window.tourWalk.state().visited)") == [
+        first["id"]
+    ]
+
+
+def test_skip_ahead_and_walk_out_of_order(gps_context, walk_page, live_server):
+    page = walk_page
+    stops = tour_stops(live_server)
+    walker = Walker(gps_context, page)
+    walker.start(*offset(stops[0]["lat"], stops[0]["lon"], north_m=300))
+    # Skip the meeting point and stop 1 with the Next button.
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(heading(page)).to_have_text(f"Next: 2. {stops[2]['name']}")
+    # Walk straight to stop 3 instead.
+    walker.walk(
+        offset(stops[0]["lat"], stops[0]["lon"], north_m=300),
+        (stops[3]["lat"], stops[3]["lon"]),
+        step_m=150,
+    )
+    expect(shown_story(page)).to_have_attribute("data-stop", stops[3]["id"])
+    expect(page.locator("#walk-distance")).to_contain_text(
+        f"Next: 4. {stops[4]['name']}"
+    )
+    # Then back to stop 2, which was passed by: it counts, and 4 stays next.
+    walker.walk((stops[3]["lat"], stops[3]["lon"]), (stops[2]["lat"], stops[2]["lon"]))
+    expect(shown_story(page)).to_have_attribute("data-stop", stops[2]["id"])
+    expect(page.locator("#walk-distance")).to_contain_text(
+        f"Next: 4. {stops[4]['name']}"
+    )
+    expect(page.locator("#walk-progress")).to_contain_text("2 of 7 stops")
+    state = page.evaluate("window.tourWalk.state()")
+    assert list(state["visited"]) == [stops[3]["id"], stops[2]["id"]]
+    assert state["target"] == stops[4]["id"]
+
+
+def test_denied_location_falls_back_to_manual_mode(browser, live_server, guard):
+    context = new_phone_context(browser, live_server.url, guard, locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto("/walk")
+        stops = tour_stops(live_server)
+        page.get_by_role("button", name="Start the walk").click()
+        gps = page.locator("#walk-gps")
+        expect(gps).to_have_attribute("data-level", "denied")
+        expect(gps).to_contain_text("Location is off")
+        expect(page.locator("#walk-panel")).to_have_attribute("data-mode", "manual")
+        expect(page.locator("#walk-announcer")).to_contain_text("Location is off")
+        page.get_by_role("button", name="I am here").click()
+        expect(shown_story(page)).to_have_attribute("data-stop", stops[0]["id"])
+        expect(heading(page)).to_have_text(f"You are at: {stops[0]['name']}")
+        page.get_by_role("button", name="Next", exact=True).click()
+        expect(heading(page)).to_have_text(f"Next: 2. {stops[2]['name']}")
+        page.get_by_role("button", name="Previous").click()
+        expect(heading(page)).to_have_text(f"Next: 1. {stops[1]['name']}")
+        page.get_by_role("button", name="I am here").click()
+        expect(shown_story(page)).to_have_attribute("data-stop", stops[1]["id"])
+        expect(page.locator("#walk-progress")).to_contain_text("2 of 7 stops")
+        # The walk is kept on the phone across a reload.
+        page.reload()
+        expect(page.locator("#walk-progress")).to_contain_text("2 of 7 stops")
+        expect(shown_story(page)).to_have_attribute("data-stop", stops[1]["id"])
+        expect(page.get_by_role("button", name="Resume the walk")).to_be_visible()
+        expect(
+            page.locator(f'.walk-stops li[data-stop="{stops[2]["id"]}"] button')
+        ).to_have_attribute("aria-current", "step")
+        guard.check()
+    finally:
+        context.close()
+
+
+def test_deep_link_sets_the_target_and_shows_its_story(page, live_server):
+    stops = tour_stops(live_server)
+    target = stops[4]
+    page.goto(f"/walk?stop={target['id']}")
+    expect(heading(page)).to_have_text(f"Next: {target['order']}. {target['name']}")
+    expect(shown_story(page)).to_have_attribute("data-stop", target["id"])
+    links = page.locator("#walk-map-links a")
+    expect(links.filter(has_text="Google Maps")).to_have_attribute(
+        "href", re.compile(rf"destination={target['lat']:.5f}%2C{target['lon']:.5f}")
+    )
+    expect(links.filter(has_text="geo:")).to_have_attribute(
+        "href", re.compile(rf"^geo:{target['lat']:.5f},{target['lon']:.5f}")
+    )
+
+
+def test_wake_lock_toggle(browser, live_server, guard):
+    context = new_phone_context(browser, live_server.url, guard, locale="en-US")
+    # A stand-in for the Wake Lock API, which headless Chromium refuses.
+    context.add_init_script(
+        """
+        window.__locks = [];
+        Object.defineProperty(navigator, "wakeLock", { value: {
+          request(type) {
+            const listeners = [];
+            const sentinel = {
+              type, released: false,
+              addEventListener(name, fn) { listeners.push(fn); },
+              release() {
+                this.released = true;
+                listeners.forEach((fn) => fn());
+                return Promise.resolve();
+              },
+            };
+            window.__locks.push(sentinel);
+            return Promise.resolve(sentinel);
+          },
+        }});
+        """
+    )
+    try:
+        page = context.new_page()
+        page.goto("/walk")
+        button = page.locator("#walk-wake")
+        expect(button).to_have_attribute("aria-pressed", "false")
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+        expect(button).to_have_text("Screen stays on")
+        assert page.evaluate("window.__locks.map((l) => l.type)") == ["screen"]
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "false")
+        assert page.evaluate("window.__locks[0].released") is True
+        guard.check()
+    finally:
+        context.close()
+
+
+def test_walk_page_in_russian(gps_context, guard, live_server):
+    page = gps_context.new_page()
+    page.goto("/walk?lang=ru")
+    stops = tour_stops(live_server)
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_role("button", name="Начать прогулку")).to_be_visible()
+    page.get_by_role("button", name="Я на месте").click()
+    expect(page.locator("#walk-progress")).to_contain_text("1 из 7")
+    expect(shown_story(page)).to_have_attribute("data-stop", stops[0]["id"])
+    guard.check()
