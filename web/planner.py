@@ -38,6 +38,7 @@ from web.auth import current_guide
 from web.db import db
 from web.db import write_transaction
 from web.errors import BadRequestParameter
+from web.errors import error_response
 from web.gpx import gpx_response
 from web.guide_models import RouteVariant
 from web.guide_models import TourState
@@ -59,6 +60,14 @@ bp = Blueprint("planner", __name__, url_prefix="/guide")
 
 NAME_MAX = 80
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@bp.errorhandler(BadRequestParameter)
+def bad_parameter(exc: BadRequestParameter) -> ResponseReturnValue:
+    """The planner's JSON API answers in the API's error shape; pages get pages."""
+    if request.path.startswith("/guide/api/"):
+        return jsonify(ok=False, error=str(exc), status=400), 400
+    return error_response(str(exc), 400)
 
 
 def _user_id() -> int | None:
@@ -176,7 +185,8 @@ def best() -> Response:
     stops = {stop.id: stop for stop in catalogue()}
     order = parse_order(body.get("stops"), stops)
     keep_end = bool(body.get("keepEnd", True))
-    end = order[-1] if keep_end and stops[order[-1]].kind == "end" else None
+    ends = [stop_id for stop_id in order if stops[stop_id].kind == "end"]
+    end = ends[0] if keep_end and ends else None
     matrix = distance_matrix([stops[i] for i in order])
     try:
         result = best_order(matrix, order[0], order[1:], end=end)
