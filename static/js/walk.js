@@ -229,6 +229,7 @@
     map.leaflet.on("dragstart", () => {
       map.follow = false;
     });
+    showLeg();
     render();
   }
 
@@ -259,6 +260,19 @@
     if (map.follow && target) {
       map.leaflet.fitBounds([latlng, [target.lat, target.lon]], { padding: [48, 48], maxZoom: 17, animate: false });
     }
+  }
+
+  // Before any position: the leg to the target, close enough to tell the stops apart.
+  function showLeg() {
+    const target = byId[state.target] || stops[stops.length - 1];
+    const other = stops[target.index - 1] || stops[target.index + 1];
+    map.leaflet.fitBounds(
+      [
+        [target.lat, target.lon],
+        [other.lat, other.lon],
+      ],
+      { padding: [40, 40], maxZoom: 16, animate: false }
+    );
   }
 
   function drawRoute() {
