@@ -9,6 +9,7 @@ from typing import Any
 from geo.distance import LonLat
 from geo.routing import Route
 from geo.routing import Router
+from geo.tour import APPROXIMATE_TOLERANCE_M
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
@@ -43,7 +44,7 @@ def leg_feature(from_id: str, to_id: str, route: Route) -> dict[str, Any]:
             "duration_s": round(route.duration_s),
             "street_m": round(length_m - approximate_m, 1),
             "approximate_m": approximate_m,
-            "approximate": approximate_m > 0,
+            "approximate": approximate_m > APPROXIMATE_TOLERANCE_M,
         },
     }
 

@@ -13,6 +13,10 @@ Text = Mapping[str, str]
 """A text in several languages, keyed by language code."""
 
 StopKind = Literal["meeting", "stop", "end"]
+
+# A few metres of connector between a pin and the street centre line lie within
+# the accuracy of both (streets ±5 m, firm pins ±15 m): that is not unknown ground.
+APPROXIMATE_TOLERANCE_M = 10.0
 PositionQuality = Literal["firm", "estimate"]
 
 
@@ -86,7 +90,7 @@ class Leg:
     @property
     def approximate(self) -> bool:
         """True when part of the leg crosses ground whose paths are not known."""
-        return self.approximate_m > 0
+        return self.approximate_m > APPROXIMATE_TOLERANCE_M
 
 
 @dataclass(frozen=True)
