@@ -32,9 +32,12 @@
     const at = [guide.lat, guide.lon];
     if (!guideMarker) {
       guideMarker = L.circleMarker(at, { radius: 9, color: "#0b5d1e", fillColor: "#2e9e4f", fillOpacity: 0.9 }).addTo(map);
-      guideMarker.bindTooltip(root.dataset.guideLabel);
+      guideMarker.bindTooltip(root.dataset.guideLabel, { permanent: true, direction: "top" });
     } else {
       guideMarker.setLatLng(at);
+    }
+    if (!map.getBounds().contains(at)) {
+      map.fitBounds(L.latLngBounds([at, [state.stop.lat, state.stop.lon]]), { padding: [40, 40], maxZoom: 17 });
     }
   }
 

@@ -120,7 +120,9 @@
     if (move(li, event.key === "ArrowUp" ? -1 : 1)) {
       handle.focus();
       updateTotals();
-      say(li.querySelector(".plan-name").textContent + ": " + (Array.from(list.children).indexOf(li)));
+      say(status.dataset.moved
+        .replace("%(name)s", li.querySelector(".plan-name").textContent)
+        .replace("%(n)s", String(Array.from(list.children).indexOf(li))));
     }
   });
 
