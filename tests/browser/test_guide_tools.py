@@ -178,7 +178,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-# --- planner to the public map ------------------------------------------------------
+# --- planner to the public map --------------------------------------------------------
 
 
 def test_plan_reorder_best_order_save_publish(page, guard):
@@ -259,7 +259,7 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     page.emulate_media(media="screen")
 
 
-# --- field calibration -------------------------------------------------------------
+# --- field calibration ----------------------------------------------------------------
 
 
 def test_calibration_with_scripted_geolocation(browser, server, guard):
@@ -339,7 +339,7 @@ def test_good_track_is_reviewed_and_replaces_the_path(page, server):
     assert legs and not any(leg["properties"]["approximate"] for leg in legs)
 
 
-# --- live walk: guide and guest --------------------------------------------------------
+# --- live walk: guide and guest -------------------------------------------------------
 
 
 def test_live_walk_guest_follows_the_guide(browser, server, guard):
