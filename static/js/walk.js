@@ -514,6 +514,13 @@
         if (state.at === stop.id) state.at = null;
       }
     });
+    // "I am here" without GPS set the stop by hand: a good fix far off ends that too.
+    if (state.at && !state.inside[state.at]) {
+      const here = byId[state.at];
+      if (distanceM(fix.lat, fix.lon, here.lat, here.lon) > here.radius_m + LEAVE_MARGIN_M) {
+        state.at = null;
+      }
+    }
     // Nearest first: where two zones touch, the walker is at the closer stop.
     entered.sort((a, b) => a.d - b.d);
     entered.forEach((entry, i) => {

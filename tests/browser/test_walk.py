@@ -174,14 +174,17 @@ def test_scripted_walk_in_order(gps_context, walk_page, live_server):
     visited = page.evaluate("Object.keys(window.tourWalk.state().visited)")
     assert visited == arrivals == [s["id"] for s in stops]
     expect(page.locator("#walk-distance")).to_contain_text("You have seen every stop")
+    with urllib.request.urlopen(live_server.url + "/api/tour") as response:
+        plan = round(json.load(response)["totals"]["total_min"])
     expect(page.locator("#walk-coach")).to_have_text(
-        "Walk finished after 45 min (plan: 1 h 45 min)."
+        f"Walk finished after 45 min (plan: {plan // 60} h {plan % 60} min)."
     )
     walked = page.locator("#walk-progress").text_content()
     km = float(re.search(r"walked ([\d.]+) km", walked).group(1))
-    assert 3.4 <= km <= 4.2, (
-        walked
-    )  # 500 m to the start plus the 3.6 km route, less the radii
+    # The walker went straight from stop to stop, 500 m to the start included.
+    path = [here] + [(s["lat"], s["lon"]) for s in stops]
+    expected_km = sum(metres(a, b) for a, b in zip(path, path[1:], strict=False)) / 1000
+    assert abs(km - expected_km) <= 0.15, (walked, expected_km)
     page.screenshot(path="/tmp/walk-finished.png")
 
 
@@ -375,3 +378,21 @@ def test_walk_page_in_russian(gps_context, guard, live_server):
     expect(page.locator("#walk-progress")).to_contain_text("1 из 7")
     expect(shown_story(page)).to_have_attribute("data-stop", stops[0]["id"])
     guard.check()
+
+
+def test_a_stop_marked_by_hand_is_left_when_gps_says_so(
+    gps_context, walk_page, live_server
+):
+    page = walk_page
+    stops = tour_stops(live_server)
+    page.get_by_role("button", name="I am here").click()
+    expect(heading(page)).to_have_text(f"You are at: {stops[0]['name']}")
+    walker = Walker(gps_context, page)
+    far = offset(stops[0]["lat"], stops[0]["lon"], north_m=-(stops[0]["radius"] + 30))
+    gps_context.set_geolocation(
+        {"latitude": far[0], "longitude": far[1], "accuracy": 8}
+    )
+    page.get_by_role("button", name="Resume the walk").click()
+    walker.fixes = 1
+    expect(page.locator("#walk-panel")).to_have_attribute("data-fixes", "1")
+    expect(heading(page)).to_have_text(f"Next: 1. {stops[1]['name']}")
