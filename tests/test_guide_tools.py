@@ -518,3 +518,25 @@ def test_unknown_live_codes(guest):
     assert guest.get("/api/live/ZZZZZZ").status_code == 404
     assert guest.get("/live/ZZZZZZ").status_code == 404
     assert guest.get("/live?code=ab c").headers["Location"].endswith("/live/ABC")
+
+
+def test_stale_database_state_never_breaks_the_public_pages(gapp, guest):
+    from web.guide_models import StopEdit
+    from web.guide_models import TourState
+
+    with gapp.app_context():
+        state = db.session.get(TourState, 1)
+        state.order_json = json.dumps(["meeting-point", "gone", "osh-bazaar"])
+        state.path_json = json.dumps({"type": "FeatureCollection", "features": []})
+        state.revision += 1
+        db.session.add(StopEdit(stop_id="osh-bazaar", feature_json="{}", version=1))
+        db.session.commit()
+    assert guest.get("/").status_code == 200
+    tour = guest.get("/api/tour").get_json()
+    assert tour["stops"] == ["meeting-point", "osh-bazaar"]
+    route = guest.get("/api/route").get_json()["features"]
+    assert [(f["properties"]["from"], f["properties"]["to"]) for f in route] == [
+        ("meeting-point", "osh-bazaar")
+    ]
+    stop = guest.get("/api/stops/osh-bazaar").get_json()
+    assert stop["properties"]["name"]["en"] == "Osh Bazaar"

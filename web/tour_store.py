@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Callable
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from geo.distance import LonLat
 from geo.distance import haversine_m
+from geo.errors import TourDataError
 from geo.export import reorder
 from geo.export import route_collection
 from geo.export import stop_to_feature
@@ -39,6 +41,8 @@ from web.db import db
 from web.guide_models import StopEdit
 from web.guide_models import TourState
 from web.models import utcnow
+
+log = logging.getLogger(__name__)
 
 STATE_ID = 1
 GENERATED_BY = "guide tools (web/tour_store.py)"
@@ -114,12 +118,21 @@ def edited_stops(base: Tour) -> dict[str, Stop]:
         if edit is None:
             stops[stop.id] = stop
             continue
-        edited = stop_from_feature(
-            json.loads(edit.feature_json),
-            base.languages,
-            path=Path("database: stop_edits"),
-            index=index,
-        )
+        try:
+            edited = stop_from_feature(
+                json.loads(edit.feature_json),
+                base.languages,
+                path=Path("database: stop_edits"),
+                index=index,
+            )
+        except (TourDataError, ValueError) as exc:
+            # E.g. tour.json gained a language the saved edit lacks: the files'
+            # stop is shown until a guide saves the stop again.
+            log.warning(
+                "stop edit %s no longer valid, using the files: %s", stop.id, exc
+            )
+            stops[stop.id] = stop
+            continue
         stops[stop.id] = _keep_place(edited, stop)
     return stops
 
@@ -139,14 +152,22 @@ def build_tour(base: Tour) -> Tour:
     order = [stop_id for stop_id in order if stop_id in stops]
     ordered = [stops[stop_id] for stop_id in order]
     with_stops = _with_stops(base, stops)
+    if len(ordered) < 2:  # the files lost the published stops: publish them again
+        log.warning("published order %s no longer matches the tour files", order_json)
+        order, ordered, path_json = [s.id for s in base.stops], list(base.stops), None
+    legs: Sequence[Leg] | None = None
     if path_json:
-        legs = legs_from_data(
-            json.loads(path_json), Path("database: tour_state.path"), ordered
-        )
-    elif order == [s.id for s in base.stops]:
-        legs = base.legs
-    else:
-        legs = straight_legs(ordered, base.walking_speed_kmh)
+        try:
+            legs = legs_from_data(
+                json.loads(path_json), Path("database: tour_state.path"), ordered
+            )
+        except (TourDataError, ValueError) as exc:
+            log.warning("published path no longer matches the stops: %s", exc)
+    if legs is None:
+        if order == [s.id for s in base.stops]:
+            legs = base.legs
+        else:
+            legs = straight_legs(ordered, base.walking_speed_kmh)
     return reorder(with_stops, order, legs)
 
 
