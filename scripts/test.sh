@@ -5,6 +5,10 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v gpsbabel >/dev/null 2>&1 || need+=(gpsbabel)
+# CI also runs the registration tests against PostgreSQL (Debian's).
+if [ "${CI:-}" = "true" ]; then
+  command -v pg_lsclusters >/dev/null 2>&1 || need+=(postgresql)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} from Debian (needs root) ..."
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -15,4 +19,8 @@ bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+if [ "${CI:-}" = "true" ] && [ -z "${TEST_DATABASE_URL:-}" ]; then
+  TEST_DATABASE_URL=$(bash scripts/test-postgres.sh)
+  export TEST_DATABASE_URL
+fi
 exec .venv/bin/pytest --run-browser "$@"

@@ -26,9 +26,12 @@ def register(app: Flask) -> None:
     from web import api
     from web import assets
     from web import auth
+    from web import dates
     from web import db
     from web import errors
+    from web import events
     from web import gpx
+    from web import guide_dates
     from web import guide_tools
     from web import i18n
     from web import pages
@@ -43,6 +46,9 @@ def register(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
+    dates.init_app(app)
+    events.init_app(app)
+    guide_dates.init_app(app)
     for module in (assets, pages, api, gpx):
         app.register_blueprint(module.bp)
     pwa.init_app(app)

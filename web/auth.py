@@ -131,7 +131,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_FAILURES_PER_NAME", 5)
     app.config.setdefault("LOGIN_FAILURES_PER_ADDRESS", 20)
     app.config.setdefault("LOGIN_WINDOW_S", 15 * 60)
-    app.before_request(_gate)
+    # First of all hooks, before CSRF: anonymous requests to /guide get the
+    # same answer (sign in, or 401) whatever else is wrong with them.
+    app.before_request_funcs.setdefault(None, []).insert(0, _gate)
     app.after_request(_no_store)
     app.context_processor(lambda: {"current_guide": current_guide})
     app.register_blueprint(bp)
@@ -178,9 +180,7 @@ def login() -> ResponseReturnValue:
         wait = _throttled(name)
         if wait:
             minutes = max(1, round(wait / 60))
-            error = _(
-                "Too many failed sign-ins. Try again in %(n)s min.", n=minutes
-            )
+            error = _("Too many failed sign-ins. Try again in %(n)s min.", n=minutes)
             response = render_template("guide/login.html", form=form, error=error)
             return response, 429, {"Retry-After": str(int(wait))}
         user = db.session.scalar(select(User).where(User.username == name))

@@ -16,11 +16,16 @@ from geo.errors import BadCoordinateError
 from geo.errors import NoRouteError
 from geo.errors import TooFarFromStreetsError
 from geo.errors import UnknownStopError
+from web import booking
 
 log = logging.getLogger(__name__)
 
 # Order matters: the first matching class wins.
 DOMAIN_STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (booking.DateNotFound, 404),
+    (booking.RegistrationNotFound, 404),
+    (booking.DateClosed, 410),
+    (booking.BookingError, 409),
     (UnknownStopError, 404),
     (BadCoordinateError, 400),
     (TooFarFromStreetsError, 422),

@@ -84,5 +84,8 @@ def stop(stop_id: str) -> str:
 def about() -> str:
     """Tell guests everything they need before they come."""
     return render_template(
-        "pages/about.html", tour=get_tour(), map=_cached_map("meeting")
+        # dates/about.html fills the page's blocks with the next tour dates.
+        "dates/about.html",
+        tour=get_tour(),
+        map=_cached_map("meeting"),
     )

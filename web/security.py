@@ -17,6 +17,9 @@ from flask import current_app
 from flask import has_request_context
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -59,6 +62,16 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     csrf.init_app(app)
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(exc: CSRFError) -> ResponseReturnValue:
+        from web.errors import error_response
+
+        message = _(
+            "This form has expired or was sent from elsewhere. "
+            "Please reload the page and try again."
+        )
+        return error_response(message, 400)
 
 
 def client_address() -> str:

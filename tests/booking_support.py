@@ -1,0 +1,209 @@
+"""Helpers for the registration tests: databases, tour dates, forms, live servers."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import datetime
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+PG_ENV = "TEST_DATABASE_URL"
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            not os.environ.get(PG_ENV), reason=f"{PG_ENV} is not set"
+        ),
+    ),
+]
+
+_HIDDEN = re.compile(r'name="(csrf_token|form_token|waitlist)"[^>]*value="([^"]*)"')
+_HIDDEN_REVERSED = re.compile(r'value="([^"]*)"[^>]*name="(csrf_token)"')
+
+
+@contextmanager
+def fresh_postgres():
+    """A new, empty PostgreSQL database for one test; dropped afterwards."""
+    import psycopg
+
+    base = os.environ[PG_ENV]
+    name = "t_" + secrets.token_hex(6)
+    parts = urlsplit(base)
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield urlunsplit(parts._replace(path="/" + name))
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def database(backend: str, tmp_path: Path):
+    """Config for one backend: ``{"DATABASE": ...}`` or ``{"DATABASE_URL": ...}``."""
+    if backend == "sqlite":
+        yield {"DATABASE": str(tmp_path / "guide.sqlite3")}
+    else:
+        with fresh_postgres() as url:
+            yield {"DATABASE": str(tmp_path / "unused.sqlite3"), "DATABASE_URL": url}
+
+
+def add_date(app, *, capacity: int = 20, days: float = 3, **fields) -> int:
+    """Put a tour date in the database; returns its id."""
+    from web.booking import local_now
+    from web.db import db
+    from web.models import TourSession
+
+    with app.test_request_context():
+        starts_at = (local_now() + timedelta(days=days)).replace(
+            second=0, microsecond=0
+        )
+        tour_date = TourSession(
+            starts_at=fields.pop("starts_at", starts_at),
+            language=fields.pop("language", "en"),
+            capacity=capacity,
+            seats_taken=fields.pop("seats_taken", 0),
+            price_amount=fields.pop("price_amount", 700),
+            price_currency="KGS",
+            status=fields.pop("status", "scheduled"),
+            **fields,
+        )
+        db.session.add(tour_date)
+        db.session.commit()
+        return int(tour_date.id)
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The CSRF token, form token and waitlist flag of a rendered form."""
+    found = {name: value for name, value in _HIDDEN.findall(html)}
+    for value, name in _HIDDEN_REVERSED.findall(html):
+        found.setdefault(name, value)
+    return found
+
+
+def guest(**overrides) -> dict[str, str]:
+    """A valid registration form, as a browser sends it."""
+    data = {
+        "name": "Aigerim Test",
+        "phone": "+996 559 336 001",
+        "email": "",
+        "party_size": "1",
+        "language": "en",
+        "note": "",
+        "consent": "y",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def register(client, date_id: int, **overrides):
+    """GET the form, then POST it like a browser; returns the POST response."""
+    page = client.get(f"/dates/{date_id}/register")
+    assert page.status_code == 200, page.status_code
+    data = {**hidden_fields(page.get_data(as_text=True)), **guest(**overrides)}
+    return client.post(f"/dates/{date_id}/register", data=data)
+
+
+def seats_taken(app, date_id: int) -> int:
+    """Seats taken, read fresh from the database."""
+    from web.db import db
+    from web.models import TourSession
+
+    with app.app_context():
+        db.session.expire_all()
+        tour_date = db.session.get(TourSession, date_id)
+        return int(tour_date.seats_taken)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """The app in a subprocess: gunicorn with several workers, or ``flask run``."""
+
+    def __init__(self, instance: Path, env: dict[str, str], *, workers: int = 3):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.instance = instance
+        self.workers = workers
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DATABASE_URL", PG_ENV)
+        }
+        self.env.update(
+            {"FLASK_SECRET_KEY": "live-tests", "FLASK_REGISTRATIONS_PER_ADDRESS": "0"}
+        )
+        self.env.update(env)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = instance / f"server-{self.port}.log"
+
+    def start(self) -> Server:
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [
+            str(gunicorn),
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            "60",
+            "app:create_app()",
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, killed as one
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/api/dates", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker at once: no clean shutdown."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def utc_naive_now() -> datetime:
+    from datetime import UTC
+
+    return datetime.now(UTC).replace(tzinfo=None)
