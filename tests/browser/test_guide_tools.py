@@ -194,16 +194,21 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     # Keyboard on the drag handle.
     page.get_by_role("button", name=re.compile("^Move Fučík Park")).first.focus()
     page.keyboard.press("ArrowUp")
-    # A finger drags the bridge to the top (under the fixed meeting point).
+    # A finger drags the bridge up over the stop above it.
+    before_drag = plan_order(page)
+    at = before_drag.index("ala-archa-bridge")
+    above = before_drag[at - 1]
     handle = page.locator('[data-stop-id="ala-archa-bridge"] .drag-handle')
-    target = page.locator('[data-stop-id="osh-bazaar"]')
-    hbox, tbox = handle.bounding_box(), target.bounding_box()
+    handle.scroll_into_view_if_needed()
+    hbox = handle.bounding_box()
+    tbox = page.locator(f'[data-stop-id="{above}"]').bounding_box()
     page.mouse.move(hbox["x"] + hbox["width"] / 2, hbox["y"] + hbox["height"] / 2)
     page.mouse.down()
     page.mouse.move(hbox["x"] + 20, tbox["y"] + 5, steps=8)
     page.mouse.up()
     order = plan_order(page)
-    assert order[1] == "ala-archa-bridge", order
+    assert order.index("ala-archa-bridge") == at - 1, order
+    assert order.index(above) == at, order
     zigzag_total = total_min(page)
     assert zigzag_total > first_total
     warning = page.locator("#over-slot")
@@ -396,3 +401,36 @@ def test_live_walk_guest_follows_the_guide(browser, server, guard):
     guide_context.close()
     guest_context.close()
     guard.check()
+
+
+# --- check, editing, Russian ------------------------------------------------------
+
+
+def test_check_page_edit_and_russian(page, guard):
+    sign_in(page, "/guide/check")
+    expect(page.locator("main p[role=status]")).to_contain_text("error")
+    shot(page, "check")
+
+    page.goto("/guide/stops/")
+    page.locator(".variant", has_text="Osh Bazaar").get_by_role(
+        "link", name="Edit"
+    ).click()
+    page.get_by_label("Minutes at the stop").fill("4")
+    page.locator("fieldset[lang=en]").get_by_label("Summary (one line)").fill(
+        "The end of the walk, and where to go next."
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".notice")).to_contain_text("Saved")
+    shot(page, "stop-edit")
+    page.get_by_label("Arrival radius in metres (20–300)").fill("5")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#edit-error")).to_contain_text("arrival_radius_m")
+    guard.console_errors[:] = [e for e in guard.console_errors if "422" not in e]
+    page.goto("/stops/osh-bazaar")
+    expect(page.locator("main")).to_contain_text("where to go next")
+
+    page.goto("/guide/plan?lang=ru")
+    expect(page.get_by_role("heading", name="Спланировать маршрут")).to_be_visible()
+    expect(page.get_by_role("button", name="Лучший порядок")).to_be_visible()
+    shot(page, "plan-ru")
+    page.goto("/guide/plan?lang=en")
