@@ -21,6 +21,7 @@ from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from geo.distance import check_lonlat
@@ -35,6 +36,7 @@ from web.auth import current_guide
 from web.db import db
 from web.db import write_transaction
 from web.guide_models import Calibration
+from web.i18n import LANGUAGE_NAMES
 from web.models import User
 from web.models import utcnow
 from web.tour_store import EditConflictError
@@ -140,6 +142,28 @@ def feature_from_form(stop: Stop, form: dict[str, str]) -> dict[str, Any]:
     return feature
 
 
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "summary": _l("Summary (one line)"),
+    "narrative": _l("Story (paragraphs separated by a blank line)"),
+    "look_for": _l("What to look for (one per line)"),
+    "site_note": _l("Site note (optional)"),
+    "dwell_min": _l("Minutes at the stop"),
+    "arrival_radius_m": _l("Arrival radius in metres (20–300)"),
+    "sources": _l("Sources"),
+}
+
+
+def field_label(field: str) -> str:
+    """The form label for a loader field name: 'name.ru' -> 'Name (Русский)'."""
+    key = field.split(".")[0].split("[")[0]
+    label = str(FIELD_LABELS.get(key, field))
+    parts = field.split(".")
+    if len(parts) == 2 and parts[1] in LANGUAGE_NAMES:
+        label += f" ({LANGUAGE_NAMES[parts[1]]})"
+    return f"{label} [{field}]"
+
+
 @bp.route("/<stop_id>/edit", methods=["GET", "POST"])
 def edit(stop_id: str) -> ResponseReturnValue:
     """Edit a stop's texts (every language), dwell, arrival radius and sources."""
@@ -170,7 +194,7 @@ def edit(stop_id: str) -> ResponseReturnValue:
         except TourDataError as exc:
             error = _(
                 "Not saved: %(field)s: %(problem)s",
-                field=exc.field,
+                field=field_label(exc.field or ""),
                 problem=exc.problem,
             )
             status = 422
