@@ -153,7 +153,7 @@ class RegistrationForm(FlaskForm):  # type: ignore[misc]
             raise ValidationError(
                 _(
                     "Please enter a phone number with its country code, "
-                    "e.g. +996 559 336 001."
+                    "e.g. +996 555 123 456."
                 )
             )
 
