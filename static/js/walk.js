@@ -229,7 +229,10 @@
     map.leaflet.on("dragstart", () => {
       map.follow = false;
     });
-    showLeg();
+    // The map's own fit to the whole tour may still be animating: let it end first,
+    // or its end would undo this view.
+    if (map.leaflet._animatingZoom) map.leaflet.once("zoomend", showLeg);
+    else showLeg();
     render();
   }
 
