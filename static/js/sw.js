@@ -108,6 +108,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin === self.location.origin) {
     if (url.pathname === "/sw.js" || url.pathname === "/sw-config.json") return;
+    // Guide pages (personal data) and live walks (changing state, the guide's
+    // position) are never stored or answered from the cache.
+    if (/^\/(guide|live)(\/|$)|^\/api\/live\//.test(url.pathname)) return;
     if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/vendor/")) {
       event.respondWith(cacheFirst(request));
     } else {
