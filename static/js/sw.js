@@ -160,7 +160,7 @@ function networkFirst(event, url) {
     .catch(() => null)
     .then((config) => {
       const network = fetch(request).then((response) => {
-        if (response.ok && config && response.type === "basic") {
+        if (response.ok && config && response.type === "basic" && keepable(url, response, config)) {
           const copy = response.clone();
           event.waitUntil(store(url, copy, config));
         }
@@ -201,6 +201,17 @@ function race(network, saved) {
       }
     );
   });
+}
+
+// Only the tour's own public pages and data: never a guide's or a guest's private page.
+function keepable(url, response, config) {
+  const control = response.headers.get("Cache-Control") || "";
+  if (/no-store|private/.test(control)) return false;
+  return (
+    isPage(url, config) ||
+    /^\/api\/(tour|stops|route)\b/.test(url.pathname) ||
+    config.precache.includes(url.pathname + url.search)
+  );
 }
 
 function store(url, response, config) {
