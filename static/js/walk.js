@@ -595,11 +595,11 @@
       window.addEventListener("deviceorientationabsolute", onOrientation);
       window.addEventListener("deviceorientation", onOrientation);
     };
+    attach();
     if (typeof DOE.requestPermission === "function") {
-      // iOS asks once, and only from a tap.
-      DOE.requestPermission().then((answer) => answer === "granted" && attach(), () => {});
-    } else {
-      attach();
+      // Some browsers (iOS Safari) send no events until asked, from a tap; if the
+      // answer is no, the events simply never come and the arrow stays north-up.
+      DOE.requestPermission().catch(() => {});
     }
   }
 

@@ -396,3 +396,23 @@ def test_a_stop_marked_by_hand_is_left_when_gps_says_so(
     walker.fixes = 1
     expect(page.locator("#walk-panel")).to_have_attribute("data-fixes", "1")
     expect(heading(page)).to_have_text(f"Next: 1. {stops[1]['name']}")
+
+
+def test_arrow_turns_with_the_compass(gps_context, walk_page, live_server):
+    page = walk_page
+    meeting = tour_stops(live_server)[0]
+    walker = Walker(gps_context, page)
+    # 400 m west of the meeting point: it lies due east.
+    walker.start(*offset(meeting["lat"], meeting["lon"], east_m=-400))
+    arrow = page.locator("#walk-arrow")
+    expect(arrow).to_have_attribute("data-mode", "north-up")
+    expect(arrow).to_have_attribute("style", re.compile(r"rotate\(90deg\)"))
+    expect(arrow).to_have_attribute("aria-label", "Direction to the next stop: east")
+    # The phone now faces west (alpha 90): the stop is straight behind.
+    page.evaluate(
+        """() => window.dispatchEvent(new DeviceOrientationEvent(
+            "deviceorientationabsolute",
+            {alpha: 90, beta: 0, gamma: 0, absolute: true}))"""
+    )
+    expect(arrow).to_have_attribute("data-mode", "compass")
+    expect(arrow).to_have_attribute("style", re.compile(r"rotate\(-180deg\)"))
