@@ -425,6 +425,7 @@
   function renderStory() {
     const section = el("walk-story");
     section.hidden = !state.story;
+    el("walk-story-link").hidden = !state.story;
     section.querySelectorAll(".walk-story-item").forEach((item) => {
       item.hidden = item.dataset.stop !== state.story;
     });
