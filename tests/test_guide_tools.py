@@ -540,3 +540,13 @@ def test_stale_database_state_never_breaks_the_public_pages(gapp, guest):
     ]
     stop = guest.get("/api/stops/osh-bazaar").get_json()
     assert stop["properties"]["name"]["en"] == "Osh Bazaar"
+
+
+def test_routes_to_a_stop_go_to_its_calibrated_pin(guide, guest):
+    guide.post(
+        "/guide/stops/frunze-plant-gate/calibrate",
+        data={"lat": "42.86860", "lon": "74.55740", "accuracy": "5", "version": "0"},
+    )
+    route = guest.get("/api/route?from=meeting-point&to=frunze-plant-gate").get_json()
+    end = route["geometry"]["coordinates"][-1]
+    assert end == pytest.approx([74.5574, 42.8686], abs=2e-4)

@@ -25,6 +25,7 @@ from geo.routing import tour_path_router
 from geo.tour import Tour
 from web.errors import BadRequestParameter
 from web.i18n import pick
+from web.tour_store import catalogue
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,9 @@ def requested_route() -> Route:
     Bad input raises the domain errors (or `BadRequestParameter`), which the error
     handlers turn into 4xx answers.
     """
-    stops = {stop.id: stop.lonlat for stop in tour_of(current_app).stops}
+    # Every stop, including those left out of the published route, where guides
+    # last put its pin (field calibration) -- see web/tour_store.py.
+    stops = {stop.id: stop.lonlat for stop in catalogue()}
     orig = resolve_place(_place("from"), stops)
     dest = resolve_place(_place("to"), stops)
     return get_router().route(orig, dest)
