@@ -5,6 +5,30 @@
   const controls = document.getElementById("share-controls");
   if (!controls) return;
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
+
+  // "We are at stop N" without reloading the page (the forms still work without JS).
+  const liveStatus = document.getElementById("live-status");
+  document.querySelectorAll(".live-stops form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const stop = form.querySelector('input[name="stop"]').value;
+      post(form.action, { stop: Number(stop) })
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          if (!answer.ok) { liveStatus.textContent = answer.error || ""; liveStatus.hidden = false; return; }
+          document.querySelectorAll(".live-stops li").forEach(function (li, i) {
+            const current = i === answer.stop_index;
+            li.classList.toggle("is-current", current);
+            const button = li.querySelector("button");
+            if (current) button.setAttribute("aria-current", "step");
+            else button.removeAttribute("aria-current");
+          });
+          liveStatus.textContent = liveStatus.dataset.template.replace("%(n)s", String(answer.stop_index));
+          liveStatus.hidden = false;
+        })
+        .catch(function () { form.submit(); });
+    });
+  });
   const startButton = document.getElementById("share-start");
   const stopButton = document.getElementById("share-stop");
   const status = document.getElementById("share-status");

@@ -379,7 +379,8 @@ def test_live_walk_guest_follows_the_guide(browser, server, guard):
 
     stops = guide.locator(".live-stops li")
     stops.nth(3).get_by_role("button").click()
-    expect(guide.locator(".notice")).to_contain_text("Guests now see stop 3")
+    expect(guide.locator("#live-status")).to_contain_text("Guests now see stop 3")
+    expect(stops.nth(3)).to_have_class(re.compile("is-current"))
     # Within 10 s, without reloading: the guest's page polls the shared state.
     expect(guest.locator("#live-stop-name")).to_have_attribute(
         "data-stop-id", ids[3], timeout=10_000
