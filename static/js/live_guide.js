@@ -49,7 +49,10 @@
     if (now - lastSent < 5000) return;  // at most every 5 s
     lastSent = now;
     const c = position.coords;
-    post(controls.dataset.positionUrl, { lat: c.latitude, lon: c.longitude, accuracy: c.accuracy });
+    post(controls.dataset.positionUrl, { lat: c.latitude, lon: c.longitude, accuracy: c.accuracy })
+      .then(function (response) {
+        if (response.status === 409) stopWatching();  // the walk has ended
+      });
     status.textContent = controls.dataset.sharing.replace("%(m)s", String(Math.round(c.accuracy)));
   }
 
@@ -62,13 +65,17 @@
     stopButton.hidden = false;
   });
 
-  stopButton.addEventListener("click", function () {
+  function stopWatching() {
     if (watch !== null) navigator.geolocation.clearWatch(watch);
     watch = null;
     lastSent = 0;
-    post(controls.dataset.stopUrl);
     status.textContent = "";
     startButton.hidden = false;
     stopButton.hidden = true;
+  }
+
+  stopButton.addEventListener("click", function () {
+    stopWatching();
+    post(controls.dataset.stopUrl);
   });
 })();
