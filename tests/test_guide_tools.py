@@ -342,7 +342,7 @@ def test_calibration_refuses_poor_fixes_unless_confirmed(gapp, guide, guest):
     after = guest.get("/api/stops/frunze-plant-gate").get_json()
     assert after["geometry"]["coordinates"] == [74.5574, 42.8686]
     assert after["properties"]["position"]["quality"] == "firm"
-    assert "Field-verified by anna" in after["properties"]["position"]["basis"]["en"]
+    assert "Field-verified by a guide" in after["properties"]["position"]["basis"]["en"]
     with gapp.app_context():
         (entry,) = db.session.query(Calibration).all()
         assert (entry.old_lon, entry.old_lat) == (74.5573, 42.8685)

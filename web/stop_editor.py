@@ -227,10 +227,10 @@ def edit(stop_id: str) -> ResponseReturnValue:
 
 # --- field calibration ----------------------------------------------------------------
 
-
+# Public text: the guide's name stays in the audit log, not on the stop page.
 BASIS = {
-    "en": "Field-verified by {user} on {date} from the phone's position (±{acc} m).",
-    "ru": "Проверено на месте: {user}, {date}, по координатам телефона (±{acc} м).",
+    "en": "Field-verified by a guide on {date} from a phone's position (±{acc} m).",
+    "ru": "Проверено гидом на месте {date} по координатам телефона (±{acc} м).",
 }
 
 
@@ -278,11 +278,11 @@ def set_position(stop_id: str) -> ResponseReturnValue:
             )
         )
         return redirect(url_for("stops.calibrate", stop_id=stop_id), 303)
-    user_id, username = _guide()
+    user_id = _guide()[0]
     date = utcnow().strftime("%Y-%m-%d")
     acc = round(accuracy)
     basis = {
-        lang: BASIS.get(lang, BASIS["en"]).format(user=username, date=date, acc=acc)
+        lang: BASIS.get(lang, BASIS["en"]).format(date=date, acc=acc)
         for lang in base_tour().languages
     }
     feature = stop_to_feature(stop)

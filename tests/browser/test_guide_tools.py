@@ -299,7 +299,7 @@ def test_calibration_with_scripted_geolocation(browser, server, guard):
     shot(page, "calibrate-done")
 
     page.goto("/stops/frunze-plant-gate")
-    expect(page.locator("main")).to_contain_text("Field-verified by anna")
+    expect(page.locator("main")).to_contain_text("Field-verified by a guide")
     page.close()
     context.close()
     guard.check()
