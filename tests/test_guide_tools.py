@@ -550,3 +550,13 @@ def test_routes_to_a_stop_go_to_its_calibrated_pin(guide, guest):
     route = guest.get("/api/route?from=meeting-point&to=frunze-plant-gate").get_json()
     end = route["geometry"]["coordinates"][-1]
     assert end == pytest.approx([74.5574, 42.8686], abs=2e-4)
+
+
+def test_migrations_form_one_line():
+    """Two engineers adding revisions on the same parent would break start-up."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
