@@ -560,3 +560,16 @@ def test_migrations_form_one_line():
     config = Config()
     config.set_main_option("script_location", str(ROOT / "migrations"))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_huge_uploads_are_refused_unread(guide, guest):
+    before = guest.get("/api/route").get_json()
+    body = b"<gpx>" + b" " * 6_000_000 + b"</gpx>"
+    response = guide.post(
+        "/guide/track/",
+        data={"track": (__import__("io").BytesIO(body), "huge.gpx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    assert "too big" in response.get_data(as_text=True)
+    assert guest.get("/api/route").get_json() == before

@@ -47,6 +47,8 @@ from web.tour_store import refresh
 
 bp = Blueprint("track", __name__, url_prefix="/guide/track")
 
+FORM_OVERHEAD_BYTES = 64 * 1024
+
 
 def explain(exc: TrackError) -> str:
     """The problem in the guide's language, with the technical detail after it."""
@@ -82,8 +84,15 @@ def upload_form() -> str:
 @bp.post("/")
 def upload() -> ResponseReturnValue:
     """Read and match the track; keep it for review, or say what is wrong."""
-    upload = request.files.get("track")
     tour = refresh()
+    size = request.content_length or 0
+    if size > MAX_BYTES + FORM_OVERHEAD_BYTES:
+        # Refused before the form is parsed: a huge body is never read or stored.
+        error = TrackTooLargeError(
+            f"the upload is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:g} MB"
+        )
+        return render_template("guide/track_upload.html", error=explain(error)), 413
+    upload = request.files.get("track")
     try:
         if upload is None or not upload.filename:
             raise EmptyTrackError(_("no file was chosen"))
