@@ -48,6 +48,17 @@ from web.tour_store import refresh
 bp = Blueprint("track", __name__, url_prefix="/guide/track")
 
 FORM_OVERHEAD_BYTES = 64 * 1024
+DRAIN_LIMIT_BYTES = 100 * 1024 * 1024
+
+
+def _drain(limit: int) -> None:
+    stream = request.stream
+    left = limit
+    while left > 0:
+        chunk = stream.read(min(left, 64 * 1024))
+        if not chunk:
+            break
+        left -= len(chunk)
 
 
 def explain(exc: TrackError) -> str:
@@ -87,7 +98,10 @@ def upload() -> ResponseReturnValue:
     tour = refresh()
     size = request.content_length or 0
     if size > MAX_BYTES + FORM_OVERHEAD_BYTES:
-        # Refused before the form is parsed: a huge body is never read or stored.
+        # Refused before the form is parsed: a huge body is never stored. It is
+        # read and dropped (up to a bound) so that the browser, still sending,
+        # gets this page rather than a reset connection.
+        _drain(DRAIN_LIMIT_BYTES)
         error = TrackTooLargeError(
             f"the upload is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:g} MB"
         )
