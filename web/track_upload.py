@@ -98,9 +98,10 @@ def upload() -> ResponseReturnValue:
     tour = refresh()
     size = request.content_length or 0
     if size > MAX_BYTES + FORM_OVERHEAD_BYTES:
-        # Refused before the form is parsed: a huge body is never stored. It is
-        # read and dropped (up to a bound) so that the browser, still sending,
-        # gets this page rather than a reset connection.
+        # Refused without reading the track. (The CSRF check may already have
+        # parsed the form into a temporary file, which werkzeug deletes.) What is
+        # left of the body is read and dropped, up to a bound, so that the browser,
+        # still sending, gets this page rather than a reset connection.
         _drain(DRAIN_LIMIT_BYTES)
         error = TrackTooLargeError(
             f"the upload is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:g} MB"
