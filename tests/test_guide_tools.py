@@ -573,3 +573,14 @@ def test_huge_uploads_are_refused_unread(guide, guest):
     assert response.status_code == 413
     assert "too big" in response.get_data(as_text=True)
     assert guest.get("/api/route").get_json() == before
+
+
+def test_without_street_data_the_planner_says_distances_are_estimates(tmp_path):
+    app = make_app(tmp_path, STREET_FILES=[])
+    client = signed_in(app, add_guide(app))
+    page = client.get("/guide/plan").get_data(as_text=True)
+    assert "straight lines × 1.3" in page
+    answer = client.post(
+        "/guide/api/plan/best-order", json={"stops": SHIPPED}
+    ).get_json()
+    assert answer["method"] == "straight" and answer["solver"] == "exact"
