@@ -584,3 +584,13 @@ def test_without_street_data_the_planner_says_distances_are_estimates(tmp_path):
         "/guide/api/plan/best-order", json={"stops": SHIPPED}
     ).get_json()
     assert answer["method"] == "straight" and answer["solver"] == "exact"
+
+
+def test_deleting_the_published_variant_keeps_the_route(guide, guest):
+    short = ["meeting-point", "interhelpo-quarter", "osh-bazaar"]
+    guide.post("/guide/plan/variants", data={"name": "s", "stops": ",".join(short)})
+    guide.post("/guide/plan/variants/1/publish")
+    assert guide.post("/guide/plan/variants/1/delete").status_code == 303
+    assert guest.get("/api/tour").get_json()["stops"] == short
+    assert 'data-variant="s"' not in guide.get("/guide/plan").get_data(as_text=True)
+    assert guide.post("/guide/plan/variants/1/publish").status_code == 404
