@@ -94,7 +94,6 @@ def current_tour(base: Tour) -> Tour:
     cache: dict[str, Any] = current_app.extensions.setdefault("tour_store", {})
     if cache.get("revision") != revision:
         cache["tour"] = build_tour(base)
-        cache["catalogue"] = None
         cache["revision"] = revision
         # web.pages draws each map once per process; the stops or path changed.
         current_app.extensions.pop("map_cache", None)
