@@ -29,15 +29,15 @@ def stop_links() -> dict[str, StopLink]:
 
 
 def _cached_map(kind: str) -> MapParts:
-    # The tour does not change while the app runs, so each map is drawn once
-    # per language; folium rendering costs tens of milliseconds.
+    # Each map is drawn once per language and version of the tour (guides may
+    # publish a new route: web/tour_store.py); folium rendering costs tens of ms.
     lang = current_lang()
-    cache: dict[tuple[str, str], MapParts] = current_app.extensions.setdefault(
+    cache: dict[tuple[str, str, int], MapParts] = current_app.extensions.setdefault(
         "map_cache", {}
     )
-    key = (kind, lang)
+    tour = get_tour()
+    key = (kind, lang, id(tour))
     if key not in cache:
-        tour = get_tour()
         assets, tile_url, links = (
             map_assets(),
             current_app.config["TILE_URL"],
