@@ -20,8 +20,16 @@
   }
 
   function renumber() {
-    Array.from(list.children).forEach(function (li, i) {
+    const items = Array.from(list.children);
+    items.forEach(function (li, i) {
       li.querySelector(".plan-number").textContent = String(i);
+      const id = li.dataset.stopId;
+      let text = Math.round(data.stops[id].dwell) + "\u00a0" + status.dataset.min;
+      if (i > 0) {
+        const metres = data.lengths[index[items[i - 1].dataset.stopId]][index[id]];
+        text += " · " + status.dataset.walk.replace("%(m)s", String(Math.round(metres / 10) * 10));
+      }
+      li.querySelector(".plan-dwell").textContent = text;
     });
   }
 
@@ -67,7 +75,6 @@
     const name = data.stops[id].name;
     li.dataset.stopId = id;
     li.querySelector(".plan-name").textContent = name;
-    li.querySelector(".plan-dwell").textContent = Math.round(data.stops[id].dwell) + "\u00a0" + status.dataset.min;
     li.querySelectorAll("[data-label]").forEach(function (el) {
       el.setAttribute("aria-label", label(el.dataset.label, name));
     });
