@@ -8,6 +8,9 @@
   const spare = document.getElementById("plan-spare");
   const status = document.getElementById("plan-status");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const kmFormat = new Intl.NumberFormat(document.documentElement.lang || "en", {
+    minimumFractionDigits: 1, maximumFractionDigits: 1,
+  });
   const index = {};
   data.ids.forEach(function (id, i) { index[id] = i; });
 
@@ -46,7 +49,7 @@
     const put = function (key, value) {
       document.querySelector('[data-total="' + key + '"]').textContent = value;
     };
-    put("km", (metres / 1000).toFixed(1));
+    put("km", kmFormat.format(metres / 1000));
     put("walk", String(Math.round(walkMin)));
     put("dwell", String(Math.round(dwell)));
     put("total", String(Math.round(total)));
