@@ -594,3 +594,28 @@ def test_deleting_the_published_variant_keeps_the_route(guide, guest):
     assert guest.get("/api/tour").get_json()["stops"] == short
     assert 'data-variant="s"' not in guide.get("/guide/plan").get_data(as_text=True)
     assert guide.post("/guide/plan/variants/1/publish").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_problem_reads_in_both_languages(gapp, lang):
+    from geo.checks import MESSAGES
+    from geo.checks import Problem
+    from web import get_tour
+    from web.checks import LABELS
+    from web.checks import describe_problem
+
+    params = {
+        "error_m": 300, "limit_m": 100, "radius_m": 40, "other": "osh-bazaar",
+        "distance_m": 50, "other_radius_m": 70, "lang": "en", "read_min": 3.2,
+        "words": 420, "dwell_min": 2, "total_min": 130, "slot_min": 120,
+        "approximate_m": 10, "length_m": 100,
+    }  # fmt: skip
+    assert set(LABELS) == set(MESSAGES)
+    with gapp.test_request_context(f"/guide/check?lang={lang}"):
+        for code in MESSAGES:
+            problem = Problem(code, "error", "frunze-plant-gate", params)
+            text = describe_problem(problem, get_tour())["text"]
+            assert "%(" not in text and text.strip()
+            if lang == "ru":
+                assert re.search("[а-я]", text), text
+            assert problem.message
