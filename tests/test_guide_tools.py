@@ -619,3 +619,17 @@ def test_every_problem_reads_in_both_languages(gapp, lang):
             if lang == "ru":
                 assert re.search("[а-я]", text), text
             assert problem.message
+
+
+def test_a_variant_with_stops_gone_from_the_files_still_works(gapp, guide):
+    from web.guide_models import RouteVariant
+
+    with gapp.app_context():
+        order = ["meeting-point", "demolished-kiosk", "osh-bazaar"]
+        db.session.add(RouteVariant(name="old", stops_json=json.dumps(order)))
+        db.session.commit()
+    assert guide.get("/guide/plan").status_code == 200
+    assert guide.get("/guide/plan/variants/1.gpx").status_code == 200
+    assert guide.get("/guide/plan/variants/1/sheet").status_code == 200
+    assert guide.post("/guide/plan/variants/1/publish").status_code == 303
+    assert guide.get("/api/tour").get_json()["stops"] == ["meeting-point", "osh-bazaar"]

@@ -113,6 +113,11 @@ def _variant(variant_id: int) -> RouteVariant:
 def variant_tour(order: list[str]) -> Tour:
     """The tour walking ``order``, with legs reused, routed or straight."""
     stops = {stop.id: stop for stop in catalogue()}
+    order = [stop_id for stop_id in order if stop_id in stops]  # files may have changed
+    if len(order) < 2:
+        raise BadRequestParameter(
+            _("A route starts at the meeting point and has at least one more stop.")
+        )
     legs = legs_for(order, stops, all_known_legs())
     return reorder(_with(stops), order, legs)
 
@@ -241,13 +246,12 @@ def delete_variant(variant_id: int) -> ResponseReturnValue:
 def publish(variant_id: int) -> ResponseReturnValue:
     """Make the variant the tour's route: the public map and pages follow it."""
     variant = _variant(variant_id)
-    order = json.loads(variant.stops_json)
-    tour = variant_tour(order)
+    tour = variant_tour(json.loads(variant.stops_json))
     with write_transaction() as session:
         bump_revision(
             session,
             _user_id(),
-            order_json=json.dumps(order),
+            order_json=json.dumps([stop.id for stop in tour.stops]),
             path_json=path_json(tour, tour.legs),
             published_variant_id=variant_id,
         )
