@@ -261,7 +261,12 @@ def test_export_round_trips_through_the_loader(gapp, guide, tmp_path):
 
 
 def edit_form(client, stop_id):
-    html = client.get(f"/guide/stops/{stop_id}/edit").get_data(as_text=True)
+    return edit_form_from(
+        client.get(f"/guide/stops/{stop_id}/edit").get_data(as_text=True)
+    )
+
+
+def edit_form_from(html):
     fields = dict(re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', html))
     for name, text in re.findall(
         r'name="([a-z_]+)" rows="\d+">([^<]*)</textarea>', html
@@ -633,3 +638,15 @@ def test_a_variant_with_stops_gone_from_the_files_still_works(gapp, guide):
     assert guide.get("/guide/plan/variants/1/sheet").status_code == 200
     assert guide.post("/guide/plan/variants/1/publish").status_code == 303
     assert guide.get("/api/tour").get_json()["stops"] == ["meeting-point", "osh-bazaar"]
+
+
+def test_resending_after_a_conflict_conflicts_again(gapp, guide):
+    other = signed_in(gapp, add_guide(gapp, "boris"))
+    first, second = edit_form(guide, "osh-bazaar"), edit_form(other, "osh-bazaar")
+    guide.post("/guide/stops/osh-bazaar/edit", data=first)
+    response = other.post("/guide/stops/osh-bazaar/edit", data=second)
+    assert response.status_code == 409
+    resent = edit_form_from(response.get_data(as_text=True))
+    assert other.post("/guide/stops/osh-bazaar/edit", data=resent).status_code == 409
+    fresh = edit_form(other, "osh-bazaar")
+    assert other.post("/guide/stops/osh-bazaar/edit", data=fresh).status_code == 303

@@ -206,12 +206,13 @@ def edit(stop_id: str) -> ResponseReturnValue:
                 n=exc.current_version,
             )
             status = 409
-            version = exc.current_version
         else:
             refresh()
             flash(_("Saved “%(name)s”.", name=edited.name.get("en", stop_id)))
             return redirect(url_for("stops.edit", stop_id=stop_id), 303)
-        version = expected if status != 409 else version
+        # The form keeps the version it started from: sending it again after a
+        # conflict conflicts again, until the guide reloads and sees the change.
+        version = expected
     return (
         render_template(
             "guide/stop_edit.html",
