@@ -106,7 +106,7 @@ def build_map(
     assets: MapAssets,
     tile_url: str,
     links: Mapping[str, StopLink],
-    zoom_start: int = 15,
+    zoom_start: int = 14,
 ) -> folium.Map:
     """Draw the stops in walking order, the walking path and the error circles.
 
@@ -166,8 +166,10 @@ def build_map(
     markers = {
         stop.id: _marker(stop, lang, links[stop.id]).add_to(fmap) for stop in tour.stops
     }
-    TourRegistry(fmap, markers, lines).add_to(fmap)
+    # Fit before announcing the map: page scripts that set their own view on
+    # "tourmap:ready" must not be overridden by this fit afterwards.
     fmap.fit_bounds(_bounds(tour), padding=(16, 16))
+    TourRegistry(fmap, markers, lines).add_to(fmap)
     return fmap
 
 
@@ -208,8 +210,8 @@ def _marker(stop: Stop, lang: str, link: StopLink) -> folium.Marker:
         kind_class += " stop-pin--estimate"
     icon = folium.DivIcon(
         html=f'<span class="{kind_class}" aria-hidden="true">{label}</span>',
-        icon_size=(40, 40),
-        icon_anchor=(20, 20),
+        icon_size=(36, 36),
+        icon_anchor=(18, 18),
         popup_anchor=(0, -18),
         class_name="stop-marker",
     )
