@@ -1,0 +1,58 @@
+"""'How do I get there?' at phone size: a street route drawn on the map, with directions."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+OSH_BAZAAR = {"latitude": 42.87500, "longitude": 74.57000, "accuracy": 10}
+
+
+def open_directions(page):
+    page.goto("/")
+    page.get_by_text("How do I get there?").click()
+
+
+def test_route_from_my_position_to_the_meeting_point(page, context):
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation(OSH_BAZAAR)
+    open_directions(page)
+    page.get_by_label("From").select_option("here")
+    page.get_by_label("To", exact=True).select_option("meeting-point")
+    page.get_by_role("button", name="Show the way").click()
+    steps = page.locator(".directions-steps li")
+    expect(steps.first).to_be_visible()
+    expect(page.locator(".directions-steps")).to_contain_text("Chui Ave")
+    expect(page.locator("path.directions-line")).to_have_count(1)
+    length = page.locator(".directions-length").inner_text()
+    metres = float(re.sub(r"[^\d.]", "", length)) * (1000 if "km" in length else 1)
+    # Longer than the 1,001 m straight line, but not absurdly so.
+    assert 1000 < metres < 2000
+    gpx = page.locator(".directions-gpx")
+    expect(gpx).to_have_attribute("href", re.compile(r"/route\.gpx\?from=42\.875"))
+
+
+def test_route_between_two_stops_in_russian(page):
+    page.goto("/?lang=ru")
+    page.get_by_text("Как туда добраться?").click()
+    page.get_by_label("Откуда").select_option("pishpek-station")
+    page.get_by_label("Куда", exact=True).select_option("osh-bazaar")
+    page.get_by_role("button", name="Показать путь").click()
+    expect(page.locator(".directions-steps li").first).to_contain_text("Идите")
+
+
+def test_denied_position_says_so(page):
+    open_directions(page)
+    page.get_by_label("From").select_option("here")
+    page.get_by_role("button", name="Show the way").click()
+    expect(page.locator(".directions-status")).to_contain_text("Choose a stop as the start")
+    expect(page.locator("path.directions-line")).to_have_count(0)
+
+
+def test_the_form_fits_a_phone_screen(page):
+    open_directions(page)
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
