@@ -1,4 +1,4 @@
-"""'How do I get there?' at phone size: a street route drawn on the map, with directions."""
+"""'How do I get there?' at phone size: a street route on the map, with directions."""
 
 from __future__ import annotations
 
@@ -46,13 +46,15 @@ def test_denied_position_says_so(page):
     open_directions(page)
     page.get_by_label("From").select_option("here")
     page.get_by_role("button", name="Show the way").click()
-    expect(page.locator(".directions-status")).to_contain_text("Choose a stop as the start")
+    status = page.locator(".directions-status")
+    expect(status).to_contain_text("Choose a stop as the start")
     expect(page.locator("path.directions-line")).to_have_count(0)
 
 
 def test_the_form_fits_a_phone_screen(page):
     open_directions(page)
     overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        "() => document.documentElement.scrollWidth"
+        " - document.documentElement.clientWidth"
     )
     assert overflow <= 0
