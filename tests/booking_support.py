@@ -5,12 +5,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from datetime import datetime
 from datetime import timedelta
@@ -20,7 +14,8 @@ from urllib.parse import urlunsplit
 
 import pytest
 
-ROOT = Path(__file__).parents[1]
+from tests.live_server import LiveServer
+
 PG_ENV = "TEST_DATABASE_URL"
 BACKENDS = [
     "sqlite",
@@ -131,76 +126,22 @@ def seats_taken(app, date_id: int) -> int:
         return int(tour_date.seats_taken)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    """The app in a subprocess: gunicorn with several workers, or ``flask run``."""
+class Server(LiveServer):
+    """The app for the registration tests: gunicorn with several workers by default,
+    on the database ``env`` names (never one inherited from this process)."""
 
     def __init__(self, instance: Path, env: dict[str, str], *, workers: int = 3):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.instance = instance
-        self.workers = workers
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("DATABASE_URL", PG_ENV)
-        }
-        self.env.update(
-            {"FLASK_SECRET_KEY": "live-tests", "FLASK_REGISTRATIONS_PER_ADDRESS": "0"}
+        super().__init__(
+            instance,
+            {
+                "FLASK_SECRET_KEY": "live-tests",
+                "FLASK_REGISTRATIONS_PER_ADDRESS": "0",
+                **env,
+            },
+            workers=workers,
+            ready_path="/api/dates",
+            without=("DATABASE_URL", PG_ENV),
         )
-        self.env.update(env)
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log = instance / f"server-{self.port}.log"
-
-    def start(self) -> Server:
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        command = [
-            str(gunicorn),
-            "--workers",
-            str(self.workers),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--timeout",
-            "60",
-            "app:create_app()",
-        ]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, killed as one
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(self.url + "/api/dates", timeout=2):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not start: {self.log.read_text()}")
-
-    def kill(self) -> None:
-        """SIGKILL the master and every worker at once: no clean shutdown."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def utc_naive_now() -> datetime:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -24,41 +23,6 @@ SHOTS = Path("/tmp")
 PASSWORD = "walk-the-line-1925"
 
 
-class GunicornServer(LiveServer):
-    """The app behind gunicorn with several worker processes (state must be shared)."""
-
-    workers = 3
-
-    def start(self) -> GunicornServer:
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            str(self.workers),
-            "-b",
-            f"127.0.0.1:{self.port}",
-            "app:create_app()",
-        ]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(self.url + "/api/tour", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"server did not start: {self.log.read_text()}")
-
-
 def add_guide(server: LiveServer, name: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "flask", "guide", "add", name, "--password", PASSWORD],
@@ -72,7 +36,8 @@ def add_guide(server: LiveServer, name: str) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """Our own server: publishing a route must not change the map other tests see."""
-    server = GunicornServer(tmp_path_factory.mktemp("guide-instance"))
+    # gunicorn with several worker processes: state must be shared.
+    server = LiveServer(tmp_path_factory.mktemp("guide-instance"), workers=3)
     # Migrate and add the guide before the workers start.
     add_guide(server, "anna")
     server.start()

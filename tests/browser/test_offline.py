@@ -105,10 +105,7 @@ def deploy(tmp_path_factory):
 
     def start(data, port=None):
         instance = tmp_path_factory.mktemp("deploy")
-        server = LiveServer(instance, env={"FLASK_TOUR_DATA": str(data)})
-        if port:
-            server.port = port
-            server.url = f"http://127.0.0.1:{port}"
+        server = LiveServer(instance, env={"FLASK_TOUR_DATA": str(data)}, port=port)
         servers.append(server)
         return server.start()
 
