@@ -65,13 +65,29 @@ def stops_collection(stops: Sequence[Stop]) -> dict[str, Any]:
     }
 
 
-def leg_to_feature(leg: Leg) -> dict[str, Any]:
-    """One leg as a ``route.geojson`` LineString Feature."""
+def leg_to_feature(leg: Leg, *, digits: int | None = 7) -> dict[str, Any]:
+    """One leg as a ``route.geojson`` LineString Feature.
+
+    The coordinates are rounded to ``digits`` decimals; ``None`` keeps them as
+    they are.
+
+    Examples
+    --------
+    >>> leg = Leg("a", "b", ((74.123456789, 42.0),), 1.0, 0.8, 1.0, 0.0)
+    >>> leg_to_feature(leg)["geometry"]["coordinates"]
+    [[74.1234568, 42.0]]
+    >>> leg_to_feature(leg, digits=None)["geometry"]["coordinates"]
+    [[74.123456789, 42.0]]
+    """
+
+    def rounded(value: float) -> float:
+        return value if digits is None else round(value, digits)
+
     return {
         "type": "Feature",
         "geometry": {
             "type": "LineString",
-            "coordinates": [[round(lon, 7), round(lat, 7)] for lon, lat in leg.coords],
+            "coordinates": [[rounded(lon), rounded(lat)] for lon, lat in leg.coords],
         },
         "properties": {
             "from": leg.from_id,

@@ -7,12 +7,12 @@ from flask import Response
 from flask import abort
 from flask import jsonify
 
+from geo.export import leg_to_feature
 from geo.routing import route_feature
 from web import get_tour
 from web.i18n import current_lang
 from web.routing import requested_route
 from web.routing import wants_route
-from web.serialize import leg_feature
 from web.serialize import stop_feature
 from web.serialize import tour_summary
 
@@ -48,7 +48,7 @@ def route() -> Response:
         {
             "type": "FeatureCollection",
             "attribution": tour.attribution,
-            "features": [leg_feature(leg) for leg in tour.legs],
+            "features": [leg_to_feature(leg, digits=None) for leg in tour.legs],
         }
     )
 

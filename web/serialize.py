@@ -6,65 +6,39 @@ from typing import Any
 
 from flask import url_for
 
-from geo.tour import Leg
+from geo.export import stop_to_feature
 from geo.tour import Stop
 from geo.tour import Tour
 
+# What /api/stops tells of each stop; /api/stops/<id> has the whole feature.
+_SUMMARY = (
+    "id",
+    "order",
+    "kind",
+    "name",
+    "summary",
+    "dwell_min",
+    "arrival_radius_m",
+    "position",
+)
+
 
 def stop_feature(stop: Stop, *, full: bool = False) -> dict[str, Any]:
-    """A stop as a GeoJSON Feature; ``full`` adds the story and its sources."""
-    properties: dict[str, Any] = {
-        "id": stop.id,
-        "order": stop.order,
-        "kind": stop.kind,
-        "name": dict(stop.name),
-        "summary": dict(stop.summary),
-        "dwell_min": stop.dwell_min,
-        "arrival_radius_m": stop.arrival_radius_m,
-        "position": {
-            "quality": stop.position.quality,
-            "error_m": stop.position.error_m,
-            "basis": dict(stop.position.basis),
-        },
-        "url": url_for("pages.stop", stop_id=stop.id, _external=True),
-    }
+    """A stop as a GeoJSON Feature with its page's ``url``.
+
+    ``full`` gives every property of its ``stops.geojson`` feature, the story and
+    its sources included (``site_note`` and ``street_names`` even when empty);
+    otherwise only the summary.
+    """
+    feature = stop_to_feature(stop)
+    properties: dict[str, Any] = feature["properties"]
     if full:
-        properties.update(
-            narrative=dict(stop.narrative),
-            look_for={lang: list(items) for lang, items in stop.look_for.items()},
-            site_note=dict(stop.site_note) if stop.site_note else None,
-            street_names=[
-                {"old": dict(name.old), "new": dict(name.new)}
-                for name in stop.street_names
-            ],
-            sources=[{"url": s.url, "title": s.title} for s in stop.sources],
-        )
-    return {
-        "type": "Feature",
-        "id": stop.id,
-        "geometry": {"type": "Point", "coordinates": list(stop.lonlat)},
-        "properties": properties,
-    }
-
-
-def leg_feature(leg: Leg) -> dict[str, Any]:
-    """A leg as a GeoJSON LineString Feature."""
-    return {
-        "type": "Feature",
-        "geometry": {
-            "type": "LineString",
-            "coordinates": [list(point) for point in leg.coords],
-        },
-        "properties": {
-            "from": leg.from_id,
-            "to": leg.to_id,
-            "length_m": round(leg.length_m, 1),
-            "duration_s": round(leg.duration_s),
-            "street_m": round(leg.street_m, 1),
-            "approximate_m": round(leg.approximate_m, 1),
-            "approximate": leg.approximate,
-        },
-    }
+        properties.setdefault("site_note", None)
+        properties.setdefault("street_names", [])
+    else:
+        properties = {key: properties[key] for key in _SUMMARY}
+    properties["url"] = url_for("pages.stop", stop_id=stop.id, _external=True)
+    return {**feature, "id": stop.id, "properties": properties}
 
 
 def tour_summary(tour: Tour) -> dict[str, Any]:
