@@ -106,3 +106,22 @@ def test_leaflet_is_served_locally(client):
 
 def test_favicon_is_served(client):
     assert client.get("/favicon.ico").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("written", "href"),
+    [
+        ("+996 (0) 559 336 001", "tel:+996559336001"),
+        ("+996 559-336-001", "tel:+996559336001"),
+        ("0559 336 001", "tel:0559336001"),
+    ],
+)
+def test_phone_numbers_become_tel_links(written, href):
+    from web import tel_href
+
+    assert tel_href(written) == href
+
+
+def test_about_page_links_the_phone(client):
+    html = client.get("/about").get_data(as_text=True)
+    assert 'href="tel:+996559336001"' in html

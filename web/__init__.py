@@ -55,3 +55,10 @@ def register(app: Flask) -> None:
     share.init_app(app)
     app.register_blueprint(walk.bp)
     guide_tools.init_app(app)
+    app.jinja_env.filters["tel"] = tel_href
+
+
+def tel_href(phone: str) -> str:
+    """A ``tel:`` link for a number written for people, without the "(0)"."""
+    digits = phone.replace("(0)", "")
+    return "tel:" + "".join(ch for ch in digits if ch.isdigit() or ch == "+")
