@@ -3,5 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export FLASK_SECRET_KEY=${FLASK_SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(32))')}
-exec .venv/bin/flask run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"
+# A secret made once and kept in instance/, so guides stay signed in across restarts.
+if [ -z "${FLASK_SECRET_KEY:-}" ]; then
+  mkdir -p instance
+  [ -s instance/secret_key ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key)
+  FLASK_SECRET_KEY=$(cat instance/secret_key)
+  export FLASK_SECRET_KEY
+fi
+echo "The guide is starting on http://${HOST:-127.0.0.1}:${PORT:-5000}/"
+# Two worker processes, as in production; `flask run` works too for development.
+# No access log: query strings can carry a visitor's position (route requests).
+exec .venv/bin/gunicorn --workers "${WORKERS:-2}" --bind "${HOST:-127.0.0.1}:${PORT:-5000}" \
+  "app:create_app()"
