@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,23 +143,14 @@ def build_map(
     >>> "L.polyline" in fmap.get_root().render()
     True
     """
-    fmap = folium.Map(
-        location=latlon(tour.stops[0].lonlat),
-        zoom_start=zoom_start,
-        tiles=None,
-    )
-    # A new list per map: assigning to the class, or add_js_link, would leak
-    # these URLs into every other map in the process.
-    fmap.default_js = list(assets.js)
-    fmap.default_css = list(assets.css)
-    folium.TileLayer(
-        tile_url,
-        attr=_attribution(tour.attribution),
-        max_zoom=19,
-        name="streets",
-        # CORS tiles: the service worker can then measure what it caches.
+    fmap = base_map(
+        latlon(tour.stops[0].lonlat),
+        zoom_start,
+        assets=assets,
+        tile_url=tile_url,
+        attribution=tour.attribution,
         cross_origin=True,
-    ).add_to(fmap)
+    )
     lines = [_leg_line(leg.coords, leg.approximate).add_to(fmap) for leg in tour.legs]
     for stop in tour.stops:
         if stop.position.quality == "estimate":
@@ -168,9 +160,53 @@ def build_map(
     }
     # Fit before announcing the map: page scripts that set their own view on
     # "tourmap:ready" must not be overridden by this fit afterwards.
-    fmap.fit_bounds(_bounds(tour), padding=(16, 16))
+    fmap.fit_bounds(bounds([(s.lat, s.lon) for s in tour.stops]), padding=(16, 16))
     TourRegistry(fmap, markers, lines).add_to(fmap)
     return fmap
+
+
+def base_map(
+    location: list[float],
+    zoom_start: int,
+    *,
+    assets: MapAssets,
+    tile_url: str,
+    attribution: str,
+    cross_origin: bool = False,
+) -> folium.Map:
+    """An empty map at ``[lat, lon]`` on the street tiles, Leaflet from ``assets``.
+
+    ``cross_origin`` fetches the tiles with CORS, so that the service worker can
+    measure what it caches.
+    """
+    fmap = folium.Map(location=location, zoom_start=zoom_start, tiles=None)
+    # A new list per map: assigning to the class, or add_js_link, would leak
+    # these URLs into every other map in the process.
+    fmap.default_js = list(assets.js)
+    fmap.default_css = list(assets.css)
+    # folium writes out every option it is given, false ones too.
+    options: dict[str, Any] = {"cross_origin": True} if cross_origin else {}
+    folium.TileLayer(
+        tile_url,
+        attr=_attribution(attribution),
+        max_zoom=19,
+        name="streets",
+        **options,
+    ).add_to(fmap)
+    return fmap
+
+
+def bounds(points: Sequence[Sequence[float]]) -> list[list[float]]:
+    """The ``[[south, west], [north, east]]`` box around ``[lat, lon]`` points.
+
+    Examples
+    --------
+    >>> bounds([[42.88, 74.55], [42.87, 74.56]])
+    [[42.87, 74.55], [42.88, 74.56]]
+    """
+    lats = [point[0] for point in points]
+    lons = [point[1] for point in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
 def _attribution(text: str) -> str:
@@ -236,12 +272,6 @@ def _popup_html(stop: Stop, lang: str, link: StopLink) -> str:
     )
 
 
-def _bounds(tour: Tour) -> list[list[float]]:
-    lons = [stop.lon for stop in tour.stops]
-    lats = [stop.lat for stop in tour.stops]
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
-
-
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', re.S)
 _CHARSET = re.compile(r"<meta http-equiv=\"content-type\"[^>]*>")
 _PAGE_STYLE = re.compile(r"<style>\s*(?:html, body|#map) \{.*?</style>", re.S)
@@ -286,25 +316,18 @@ def build_meeting_map(
     """
     meeting = tour.stops[0]
     shown = [meeting] + ([tour.stop(landmark_id)] if landmark_id else [])
-    fmap = folium.Map(location=latlon(meeting.lonlat), zoom_start=16, tiles=None)
-    fmap.default_js = list(assets.js)
-    fmap.default_css = list(assets.css)
-    folium.TileLayer(
-        tile_url,
-        attr=_attribution(tour.attribution),
-        max_zoom=19,
-        name="streets",
-        # CORS tiles: the service worker can then measure what it caches.
+    fmap = base_map(
+        latlon(meeting.lonlat),
+        16,
+        assets=assets,
+        tile_url=tile_url,
+        attribution=tour.attribution,
         cross_origin=True,
-    ).add_to(fmap)
+    )
     markers = {
         stop.id: _marker(stop, lang, links[stop.id]).add_to(fmap) for stop in shown
     }
     TourRegistry(fmap, markers, []).add_to(fmap)
     if len(shown) > 1:
-        lons = [stop.lon for stop in shown]
-        lats = [stop.lat for stop in shown]
-        fmap.fit_bounds(
-            [[min(lats), min(lons)], [max(lats), max(lons)]], padding=(24, 24)
-        )
+        fmap.fit_bounds(bounds([(s.lat, s.lon) for s in shown]), padding=(24, 24))
     return fmap

@@ -10,7 +10,8 @@ import folium
 
 from geo.mapping import MapAssets
 from geo.mapping import StringPopup
-from geo.mapping import _attribution
+from geo.mapping import base_map
+from geo.mapping import bounds
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,13 @@ def build_venue_map(
     >>> "Hall" in html_text, "<b>Hall" in html_text
     (True, False)
     """
-    first = venues[0].latlon
-    fmap = folium.Map(location=list(first), zoom_start=15, tiles=None)
-    fmap.default_js = list(assets.js)
-    fmap.default_css = list(assets.css)
-    folium.TileLayer(
-        tile_url, attr=_attribution(attribution), max_zoom=19, name="streets"
-    ).add_to(fmap)
+    fmap = base_map(
+        list(venues[0].latlon),
+        15,
+        assets=assets,
+        tile_url=tile_url,
+        attribution=attribution,
+    )
     for venue in venues:
         marker = folium.CircleMarker(
             location=list(venue.latlon),
@@ -71,9 +72,5 @@ def build_venue_map(
         StringPopup(html.escape(venue.label)).add_to(marker)
         marker.add_to(fmap)
     if len(venues) > 1:
-        lats = [v.latlon[0] for v in venues]
-        lons = [v.latlon[1] for v in venues]
-        fmap.fit_bounds(
-            [[min(lats), min(lons)], [max(lats), max(lons)]], padding=(24, 24)
-        )
+        fmap.fit_bounds(bounds([v.latlon for v in venues]), padding=(24, 24))
     return fmap
