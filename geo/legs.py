@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from geo.distance import LonLat
+from geo.export import leg_to_feature
 from geo.routing import Route
 from geo.routing import Router
-from geo.tour import APPROXIMATE_TOLERANCE_M
+from geo.tour import Leg
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
@@ -29,24 +30,16 @@ def leg_feature(from_id: str, to_id: str, route: Route) -> dict[str, Any]:
     """
     length_m = round(route.length_m, 1)
     approximate_m = min(length_m, round(route.approximate_m, 1))
-    return {
-        "type": "Feature",
-        "geometry": {
-            "type": "LineString",
-            "coordinates": [
-                [round(lon, 7), round(lat, 7)] for lon, lat in route.coords
-            ],
-        },
-        "properties": {
-            "from": from_id,
-            "to": to_id,
-            "length_m": length_m,
-            "duration_s": round(route.duration_s),
-            "street_m": round(length_m - approximate_m, 1),
-            "approximate_m": approximate_m,
-            "approximate": approximate_m > APPROXIMATE_TOLERANCE_M,
-        },
-    }
+    leg = Leg(
+        from_id=from_id,
+        to_id=to_id,
+        coords=route.coords,
+        length_m=length_m,
+        duration_s=route.duration_s,
+        street_m=round(length_m - approximate_m, 1),
+        approximate_m=approximate_m,
+    )
+    return leg_to_feature(leg)
 
 
 def build_legs(
