@@ -238,22 +238,48 @@ def _error_circle(stop: Stop) -> folium.Circle:
     )
 
 
+class PinMarker(folium.Marker):
+    """A marker born with its numbered pin.
+
+    folium creates a marker with Leaflet's default image icon and swaps the icon
+    afterwards, so the browser downloads three PNGs nobody sees.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.marker(
+                {{ this.location|tojson }},
+                Object.assign(
+                    {icon: L.divIcon({{ this.icon_options|tojavascript }})},
+                    {{ this.options|tojavascript }})
+            ).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, location: list[float], *, icon_options: dict[str, Any], **kwargs: Any
+    ) -> None:
+        super().__init__(location, **kwargs)
+        self.icon_options = icon_options
+
+
 def _marker(stop: Stop, lang: str, link: StopLink) -> folium.Marker:
     name = stop.name.get(lang) or stop.name["en"]
     label = "M" if stop.kind == "meeting" else str(stop.order)
     kind_class = f"stop-pin stop-pin--{stop.kind}"
     if stop.position.quality == "estimate":
         kind_class += " stop-pin--estimate"
-    icon = folium.DivIcon(
-        html=f'<span class="{kind_class}" aria-hidden="true">{label}</span>',
-        icon_size=(36, 36),
-        icon_anchor=(18, 18),
-        popup_anchor=(0, -18),
-        class_name="stop-marker",
-    )
-    marker = folium.Marker(
+    marker = PinMarker(
         latlon(stop.lonlat),
-        icon=icon,
+        icon_options={
+            "html": f'<span class="{kind_class}" aria-hidden="true">{label}</span>',
+            "iconSize": [36, 36],
+            "iconAnchor": [18, 18],
+            "popupAnchor": [0, -18],
+            "className": "stop-marker",
+        },
         title=f"{label}. {name}" if stop.kind != "meeting" else name,
         keyboard=True,
         riseOnHover=True,

@@ -97,3 +97,11 @@ def test_about_page_has_what_a_guest_needs(page):
     for text in ("700 KGS", "+996 (0) 559 336 001", "Registration is compulsory"):
         expect(main).to_contain_text(text)
     expect(page.locator(".map-wrap .leaflet-marker-icon").first).to_be_visible()
+
+
+def test_map_fetches_no_unused_marker_images(page):
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto("/")
+    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
+    assert not [url for url in fetched if "marker-" in url]
