@@ -6,6 +6,7 @@ import re
 
 import pytest
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import NumberConverter
 
 from tests.booking_support import hidden_fields
 
@@ -157,10 +158,8 @@ def test_login_without_csrf_token_is_refused(client, guide):
 def _example_url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        values[name] = (
-            "1" if converter in ("IntegerConverter", "NumberConverter") else "x"
-        )
+        number = isinstance(rule._converters[name], NumberConverter)
+        values[name] = "1" if number else "x"
     url = rule.rule
     for name, value in values.items():
         url = re.sub(r"<(?:[^:<>]+:)?" + name + r">", value, url)

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from flask import Flask
 from flask import current_app
+from werkzeug.routing import IntegerConverter
 
 from geo.tour import Tour
+
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a URL is a database id: one past 64 bits matches no route
+    (a 404), rather than overflowing the database driver."""
+
+    def __init__(self, map: object, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def get_tour() -> Tour:
@@ -40,6 +52,7 @@ def register(app: Flask) -> None:
     from web import share
     from web import walk
 
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     Compress(app)
     db.init_app(app)
     security.init_app(app)
