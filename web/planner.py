@@ -34,6 +34,7 @@ from geo.planning import totals
 from geo.tour import Leg
 from geo.tour import Stop
 from geo.tour import Tour
+from web import MAX_ID
 from web.auth import current_guide
 from web.db import db
 from web.db import write_transaction
@@ -104,7 +105,8 @@ def _published_variant_id() -> int | None:
 
 
 def _variant(variant_id: int) -> RouteVariant:
-    variant = db.session.get(RouteVariant, variant_id)
+    # ?variant= may be any integer; ids fit in 64 bits.
+    variant = db.session.get(RouteVariant, variant_id) if variant_id <= MAX_ID else None
     if variant is None:
         abort(404, _("No such route variant."))
     return variant
