@@ -13,6 +13,7 @@ import unicodedata
 from datetime import timedelta
 
 from flask import Flask
+from flask import abort
 from flask import current_app
 from flask import has_request_context
 from flask import request
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     csrf.init_app(app)
+    app.before_request(_json_body_is_an_object)  # after the CSRF check
 
     @app.errorhandler(CSRFError)
     def csrf_refused(exc: CSRFError) -> ResponseReturnValue:
@@ -72,6 +74,23 @@ def init_app(app: Flask) -> None:
             "Please reload the page and try again."
         )
         return error_response(message, 400)
+
+
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _json_body_is_an_object() -> None:
+    # Forms (Flask-WTF reads a JSON body as the form) and the guide's JSON
+    # endpoints take fields from an object: a list, a number, a string, broken
+    # JSON or nesting too deep to decode is refused here, not inside a view.
+    if request.method not in _BODY_METHODS or not request.is_json:
+        return
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None
+    if not isinstance(body, dict):
+        abort(400, _("Send the data as one JSON object."))
 
 
 def client_address() -> str:
