@@ -38,8 +38,8 @@ class BadRequestParameter(ValueError):
 
 
 def wants_json() -> bool:
-    """API clients get JSON errors; people get pages."""
-    return request.path.startswith("/api/") or request.path == "/api"
+    """API clients (/api, /guide/api) get JSON errors; people get pages."""
+    return request.path.startswith(("/api/", "/guide/api/")) or request.path == "/api"
 
 
 def error_response(message: str, status: int) -> ResponseReturnValue:
