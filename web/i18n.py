@@ -9,10 +9,10 @@ from flask import Response
 from flask import g
 from flask import request
 from flask_babel import Babel
-from flask_babel import format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from geo import directions
 from web import get_tour
 
 LANG_COOKIE = "lang"
@@ -77,10 +77,8 @@ def pick(text: Mapping[str, str] | None, lang: str | None = None) -> str:
 
 
 def format_distance(length_m: float) -> str:
-    """A walking distance as people say it: '280 m', '1.4 km'."""
-    if length_m < 1000:
-        return _("%(n)s m", n=format_decimal(round(length_m / 10) * 10))
-    return _("%(n)s km", n=format_decimal(round(length_m / 1000, 1)))
+    """A walking distance as people say it, in this request's language."""
+    return directions.format_distance(length_m, current_lang())
 
 
 def format_minutes(duration_s: float) -> str:
