@@ -29,6 +29,7 @@ def app(tmp_path: Path, tour_dir: Path):
             "TESTING": True,
             "TOUR_DATA": str(tour_dir),
             "DATABASE": str(tmp_path / "guide.sqlite3"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
             "SECRET_KEY": "test",
             "TILE_URL": "/tiles/{z}/{x}/{y}.png",
         }
@@ -52,6 +53,7 @@ def real_app(tmp_path: Path):
         {
             "TESTING": True,
             "DATABASE": str(tmp_path / "guide.sqlite3"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
             "SECRET_KEY": "test",
         }
     )

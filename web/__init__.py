@@ -47,12 +47,14 @@ def register(app: Flask) -> None:
     from web.public import dates
     from web.public import events
     from web.public import gpx
+    from web.public import media as media_files
     from web.public import pages
     from web.public import pwa
     from web.public import share
     from web.public import walk
     from web.services import db
     from web.services import i18n
+    from web.services import media
     from web.services import security
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
@@ -60,10 +62,11 @@ def register(app: Flask) -> None:
     db.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    media.init_app(app)
     errors.init_app(app)
     dates.init_app(app)
     events.init_app(app)
-    for module in (assets, pages, api, gpx):
+    for module in (assets, pages, api, gpx, media_files):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
     share.init_app(app)

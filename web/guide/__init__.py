@@ -1,7 +1,8 @@
 """The guides' tools, wired in one place: sign-in and the /guide gate, dates and
 registrations, events, planner, pre-publish check, stop editing and field
-calibration, walked-track import and live walks; all under the /guide gate of
-`web.guide.auth` except what guests of a live walk open."""
+calibration, photos and recorded narration, walked-track import and live walks;
+all under the /guide gate of `web.guide.auth` except what guests of a live walk
+open."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ def init_app(app: Flask) -> None:
     from web.guide import auth
     from web.guide import check
     from web.guide import dates
+    from web.guide import media
     from web.guide import planner
     from web.guide import stops
     from web.guide import tracks
@@ -23,7 +25,7 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     dates.init_app(app)
     tour_store.init_app(app)
-    for module in (planner, check, live, stops, tracks):
+    for module in (planner, check, live, stops, media, tracks):
         app.register_blueprint(module.bp)
     menu = [
         ("planner.plan", _l("Plan the route")),
