@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -318,7 +317,7 @@ def test_deleting_a_recording_brings_the_phone_voice_back(guide, client, app):
     assert "data-listen-play" in client.get("/stops/middle").get_data(as_text=True)
 
 
-# --- check, GPX, offline pack ----------------------------------------------------------
+# --- check, GPX, offline pack ---------------------------------------------------------
 
 
 def test_the_check_warns_of_stops_without_photos_and_errs_on_missing_alt(app, guide):
