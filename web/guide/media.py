@@ -23,7 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from geo.tour import Stop
 from web import get_tour
-from web.guide.auth import current_guide
+from web.guide import current_guide
 from web.services import media
 from web.services.media_files import LICENCES
 from web.services.media_files import MediaRefused
