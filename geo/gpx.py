@@ -82,7 +82,7 @@ def _add_links(xml: str, waypoints: Sequence[Waypoint]) -> str:
     >>> point = Waypoint((74.5, 42.8), "A", "a", url="https://e.org/a",
     ...                  extra_links=(("https://e.org/a.jpg", "Photo", "image/jpeg"),))
     >>> xml = path_to_gpx(name="W", waypoints=[point], track=[point.lonlat])
-    >>> xml.count("<link ") - 1  # the document's own link
+    >>> xml.count("<link ")  # the page, then the photo
     2
     """
     parts: list[str] = []

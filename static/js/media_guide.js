@@ -256,7 +256,7 @@
           note.textContent = box.dataset.saved;
           window.location.reload();
         } else {
-          note.textContent = answer.body ? answer.body.error : form.dataset.network;
+          note.textContent = answer.body ? answer.body.error : box.dataset.network;
         }
       });
     });
