@@ -135,11 +135,8 @@ class RecordingView:
 
 
 def init_app(app: Flask) -> None:
-    """The store, the limits' defaults, and the templates' helpers."""
+    """The store and the templates' helpers (the limits are in `web.settings`)."""
     store_module.init_app(app)
-    app.config.setdefault("MEDIA_PHOTO_MAX_MB", 25)
-    app.config.setdefault("MEDIA_AUDIO_MAX_MB", 60)
-    app.config.setdefault("MEDIA_AUDIO_MAX_MIN", 15)
     app.jinja_env.globals.update(
         stop_photos=stop_photos,
         stop_recording=stop_recording,

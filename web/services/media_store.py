@@ -116,8 +116,7 @@ class LocalMediaStore:
 
 
 def init_app(app: Flask) -> None:
-    """The default store: ``MEDIA_ROOT`` (default ``instance/media``)."""
-    app.config.setdefault("MEDIA_ROOT", os.path.join(app.instance_path, "media"))
+    """The default store: files in ``MEDIA_ROOT`` (``instance/media``)."""
     app.extensions.setdefault(
         "media_store", LocalMediaStore(Path(app.config["MEDIA_ROOT"]))
     )
