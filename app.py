@@ -28,8 +28,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from web import register
 
-    register(app)
-    from web import cli
-
-    cli.init_app(app)  # `flask tour ...`, and the router in extensions["router"]
+    register(app)  # the services (the router among them), the error path, the rooms
     return app
