@@ -145,8 +145,8 @@ def test_without_route_file_legs_are_straight_and_approximate(tour_dir):
 
 
 def test_create_app_fails_fast_on_bad_data(tmp_path):
-    from app import create_app
+    from tests.support import make_app
 
     folder = tour_with_stops(tmp_path, "stops_duplicate_id.geojson")
     with pytest.raises(TourDataError, match="duplicate id"):
-        create_app({"TESTING": True, "TOUR_DATA": str(folder)})
+        make_app(tmp_path, TOUR_DATA=str(folder))

@@ -34,6 +34,7 @@ def booking_app(request, tmp_path, tour_dir):
                 "TOUR_DATA": str(tour_dir),
                 "SECRET_KEY": "test",
                 "TILE_URL": "/tiles/{z}/{x}/{y}.png",
+                "STREET_FILES": [],
                 **config,
             }
         )
