@@ -49,7 +49,7 @@ from web.auth import login_required
 from web.dates import _multi_line
 from web.dates import _single_line
 from web.db import db
-from web.i18n import LANGUAGE_NAMES
+from web.i18n import language_name
 from web.models import CALLED_OFF
 from web.models import CONFIRMED
 from web.models import SCHEDULED
@@ -186,7 +186,7 @@ def _date_or_404(session_id: int) -> TourSession:
 def _date_form(tour_date: TourSession | None = None) -> DateForm:
     form = DateForm(obj=None)
     form.language.choices = [
-        (lang, LANGUAGE_NAMES.get(lang, lang)) for lang in get_tour().languages
+        (lang, language_name(lang)) for lang in get_tour().languages
     ]
     if request.method == "GET":
         if tour_date is not None:

@@ -9,6 +9,7 @@ an audit log (who, when, old and new position) and reroutes the legs at that sto
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -36,7 +39,7 @@ from web.auth import current_guide
 from web.db import db
 from web.db import write_transaction
 from web.guide_models import Calibration
-from web.i18n import LANGUAGE_NAMES
+from web.i18n import language_name
 from web.models import User
 from web.models import utcnow
 from web.tour_store import EditConflictError
@@ -159,8 +162,8 @@ def field_label(field: str) -> str:
     key = field.split(".")[0].split("[")[0]
     label = str(FIELD_LABELS.get(key, field))
     parts = field.split(".")
-    if len(parts) == 2 and parts[1] in LANGUAGE_NAMES:
-        label += f" ({LANGUAGE_NAMES[parts[1]]})"
+    if len(parts) == 2 and parts[1] in base_tour().languages:
+        label += f" ({language_name(parts[1])})"
     return f"{label} [{field}]"
 
 
@@ -228,11 +231,17 @@ def edit(stop_id: str) -> ResponseReturnValue:
 
 # --- field calibration ----------------------------------------------------------------
 
-# Public text: the guide's name stays in the audit log, not on the stop page.
-BASIS = {
-    "en": "Field-verified by a guide on {date} from a phone's position (±{acc} m).",
-    "ru": "Проверено гидом на месте {date} по координатам телефона (±{acc} м).",
-}
+
+def _field_basis(lang: str, day: date, accuracy_m: int) -> str:
+    # Public text, in each of the tour's languages from its catalogue: the
+    # guide's name stays in the audit log, not on the stop page.
+    with force_locale(lang):
+        return _(
+            "Field-verified by a guide on %(date)s"
+            " from a phone's position (±%(acc)s m).",
+            date=format_date(day, "long"),
+            acc=accuracy_m,
+        )
 
 
 @bp.get("/<stop_id>/calibrate")
@@ -280,10 +289,9 @@ def set_position(stop_id: str) -> ResponseReturnValue:
         )
         return redirect(url_for("stops.calibrate", stop_id=stop_id), 303)
     user_id = _guide()[0]
-    date = utcnow().strftime("%Y-%m-%d")
-    acc = round(accuracy)
+    today = utcnow().date()
     basis = {
-        lang: BASIS.get(lang, BASIS["en"]).format(date=date, acc=acc)
+        lang: _field_basis(lang, today, round(accuracy))
         for lang in base_tour().languages
     }
     feature = stop_to_feature(stop)
@@ -334,7 +342,7 @@ def set_position(stop_id: str) -> ResponseReturnValue:
             "Pin set (moved %(m)s m, accuracy ±%(acc)s m); the walk to and from it"
             " was rerouted.",
             m=round(moved_m),
-            acc=acc,
+            acc=round(accuracy),
         )
     )
     return redirect(url_for("stops.calibrate", stop_id=stop_id), 303)
