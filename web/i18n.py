@@ -12,6 +12,7 @@ catalogue, never of code.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -42,7 +43,14 @@ SOURCE_LANGUAGE = "en"
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers; check the tour's languages."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
-    check_languages(app.extensions["tour"], Path(app.config["TOUR_DATA"]))
+    tour = app.extensions["tour"]
+    check_languages(tour, Path(app.config["TOUR_DATA"]))
+    for lang in missing_catalogues(tour.languages, Path(app.root_path)):
+        app.logger.warning(
+            "tour.json declares %r but %s is missing: its interface stays English",
+            lang,
+            catalogue_path(Path(app.root_path), lang),
+        )
     Babel(app, locale_selector=select_language)
     app.after_request(_remember_choice)
     app.context_processor(lambda: {"tour": get_tour()})
@@ -80,6 +88,15 @@ def check_languages(tour: Tour, folder: Path) -> None:
 def catalogue_path(root: Path, lang: str) -> Path:
     """Where a language's interface catalogue lives, relative to the project."""
     return root / "translations" / lang / "LC_MESSAGES" / "messages.po"
+
+
+def missing_catalogues(languages: Sequence[str], root: Path) -> list[str]:
+    """The declared languages without an interface catalogue under ``root``."""
+    return [
+        lang
+        for lang in languages
+        if lang != SOURCE_LANGUAGE and not catalogue_path(root, lang).is_file()
+    ]
 
 
 @lru_cache(maxsize=64)
