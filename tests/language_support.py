@@ -203,12 +203,24 @@ class _PageText(HTMLParser):
         if self._skipped():
             return
         if self.script == "application/json":
-            self.parts += _strings(json.loads(data))
+            self.parts += [s for s in _strings(json.loads(data)) if _is_text(s)]
         elif self.script:
-            # Inline map scripts carry popups and labels as JS strings.
-            self.parts.append(data.encode().decode("unicode_escape", "ignore"))
+            # Inline map scripts carry their popups as HTML in JS strings; the
+            # rest is code and options (class names, colours).
+            for literal in _JS_STRING.findall(data):
+                value = json.loads(f'"{literal}"')
+                if "<" in value:
+                    self.parts.append(page_text(value, self.lang))
         else:
             self.parts.append(data)
+
+
+_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+
+
+def _is_text(value: str) -> bool:
+    # URLs, ids and codes in the pages' data are not words people read.
+    return bool(re.search(r"\s", value.strip())) or not re.search(r"[/_.\-:]", value)
 
 
 def _strings(value: Any) -> list[str]:
@@ -222,11 +234,39 @@ def _strings(value: Any) -> list[str]:
 
 
 def page_text(html: str, lang: str) -> str:
-    """What a visitor reads on a page (see `_PageText`), one string."""
+    """What a visitor reads on a page (see `_PageText`), one string.
+
+    Placeholders of the scripts' own messages (``%(total)s``) are not words.
+    """
     parser = _PageText(lang)
     parser.feed(html)
     parser.close()
-    return "\n".join(parser.parts)
+    return _PLACEHOLDER_TEXT.sub(" ", "\n".join(parser.parts))
+
+
+_PLACEHOLDER_TEXT = re.compile(r"%\(\w+\)[sd]")
+ICAL_TEXTS = ("SUMMARY", "DESCRIPTION", "LOCATION")
+
+
+def gpx_text(xml: str) -> str:
+    """The texts of a GPX file: names, descriptions, link texts."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(xml)
+    return "\n".join(t for node in root.iter() for t in (node.text, node.tail) if t)
+
+
+def ical_text(data: str) -> str:
+    """The texts of a calendar file people read: summary, description, location."""
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(data)
+    return "\n".join(
+        str(component[key])
+        for component in calendar.walk()
+        for key in ICAL_TEXTS
+        if key in component
+    )
 
 
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
