@@ -357,11 +357,14 @@ def rounded_distance(length_m: float) -> tuple[float, str]:
     --------
     >>> rounded_distance(283), rounded_distance(42), rounded_distance(1234)
     ((280, 'm'), (40, 'm'), (1.2, 'km'))
+    >>> rounded_distance(996)
+    (1.0, 'km')
     """
-    if length_m >= 1000:
-        return round(length_m / 1000, 1), "km"
     step = 10 if length_m >= 100 else 5
-    return max(step, round(length_m / step) * step), "m"
+    metres = max(step, round(length_m / step) * step)
+    if metres >= 1000:  # 999 m rounds to 1000 m: say 1.0 km
+        return round(length_m / 1000, 1), "km"
+    return metres, "m"
 
 
 def format_distance(length_m: float, lang: str) -> str:

@@ -8,15 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pot=instance/messages.pot
 mkdir -p instance
-.venv/bin/pybabel extract -q -F babel.cfg -k _l -o "$pot" \
+.venv/bin/pybabel -q extract -F babel.cfg -k _l -o "$pot" \
   --ignore-dirs=".venv tests bench node_modules instance" .
 langs=$(.venv/bin/python -c 'import json; print(*json.load(open("tour_data/tour.json"))["languages"])')
 for lang in $langs; do
   [ "$lang" = en ] && continue
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then
-    .venv/bin/pybabel update -q -i "$pot" -d translations -l "$lang"
+    .venv/bin/pybabel -q update -i "$pot" -d translations -l "$lang"
   else
-    .venv/bin/pybabel init -q -i "$pot" -d translations -l "$lang"
+    .venv/bin/pybabel -q init -i "$pot" -d translations -l "$lang"
     echo "started translations/$lang/LC_MESSAGES/messages.po: translate every entry"
   fi
 done

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import new_phone_context
 from tests.browser.test_accessibility import violations
 from tests.language_support import DECLARED
-from web.i18n import language_name
+from web.services.i18n import language_name
 
 SIZES = {"390x844": (390, 844), "320x568": (320, 568)}
 
