@@ -32,6 +32,7 @@ from flask_babel import gettext as _
 from geo import directions
 from geo.errors import TourDataError
 from geo.tour import Tour
+from geo.tour import pick as geo_pick
 from web import get_tour
 
 LANG_COOKIE = "lang"
@@ -160,16 +161,13 @@ def language_url(lang: str | None, *, external: bool = False) -> str:
 
 
 def pick(text: Mapping[str, str] | str | None, lang: str | None = None) -> str:
-    """One language's version of a multilingual text, English as the fallback.
+    """`geo.tour.pick` in this request's language unless ``lang`` is given.
 
     A plain string (a name as its source gives it) is the same in every language.
     """
-    if not text:
-        return ""
     if isinstance(text, str):
         return text
-    lang = lang or current_lang()
-    return text.get(lang) or text.get("en") or next(iter(text.values()))
+    return geo_pick(text, lang or current_lang())
 
 
 def format_number(value: float, digits: int = 0) -> str:
