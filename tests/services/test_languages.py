@@ -63,13 +63,15 @@ def test_a_language_without_a_catalogue_is_named(tmp_path):
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_plural_forms_are_the_languages_own(lang):
-    """Czech and Slovak have three forms (1, 2-4, 5+), Kyrgyz two, Russian three."""
+    """Czech and Slovak have three forms (1, 2-4, 5+), Kyrgyz two, Russian three:
+    the catalogue's Plural-Forms rule must choose as Babel's rule does."""
     expected = get_plural(lang)
     found = catalogue(lang)
-    assert (found.num_plurals, found.plural_expr) == (
-        expected.num_plurals,
-        expected.plural_expr,
-    ), f"{lang}: Plural-Forms header is not Babel's rule for the language"
+    assert found.num_plurals == expected.num_plurals, lang
+    theirs = gettext.c2py(found.plural_expr)
+    ours = gettext.c2py(expected.plural_expr)
+    wrong = [n for n in range(0, 1001) if theirs(n) != ours(n)]
+    assert wrong == [], f"{lang}: Plural-Forms picks another form for these numbers"
     short = [
         m.id[0]
         for m in found
