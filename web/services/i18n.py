@@ -43,7 +43,6 @@ SOURCE_LANGUAGE = "en"
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers; check the tour's languages."""
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     tour = app.extensions["tour"]
     check_languages(tour, Path(app.config["TOUR_DATA"]))
     for lang in missing_catalogues(tour.languages, Path(app.root_path)):
