@@ -76,7 +76,9 @@ def test_tour_error_is_a_value_error(tmp_path):
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("languages", ["en", "xx"], "unknown language"),
+        ("languages", ["en", "Russian"], "not a language code"),
+        ("languages", ["en", 7], "not a language code"),
+        ("languages", ["en", "en"], "listed twice"),
         ("walking_speed_kmh", 0, "outside"),
         ("price", {"amount": "free", "currency": "KGS"}, "price.amount"),
         ("registration_required", "yes", "true or false"),

@@ -120,7 +120,7 @@ def test_register_takes_seats_and_shows_everything_needed(app, client):
     assert page.headers["Cache-Control"] == "no-store"
     assert 'data-status="confirmed"' in html
     assert f"{code[:4]}-{code[4:]}" in html
-    assert "2100 KGS" in html  # 3 people x 700
+    assert "2,100 KGS" in html  # 3 people x 700
     assert "700 KGS per person" in html
     assert "folium-map" in html  # the meeting point map
     assert "What to bring" in html
