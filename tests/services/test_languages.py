@@ -18,7 +18,6 @@ from flask_babel import force_locale
 from flask_babel import format_date
 from flask_babel import ngettext
 
-from app import create_app
 from geo.errors import TourDataError
 from tests.conftest import DATA
 from tests.language_support import DECLARED
@@ -26,6 +25,7 @@ from tests.language_support import ROOT
 from tests.language_support import TRANSLATED
 from tests.language_support import catalogue
 from tests.language_support import tour_with_language
+from tests.support import make_app
 from web.services.i18n import language_name
 from web.services.i18n import missing_catalogues
 
@@ -34,15 +34,7 @@ ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"
 
 
 def app_on(folder, tmp_path):
-    return create_app(
-        {
-            "TESTING": True,
-            "TOUR_DATA": str(folder),
-            "DATABASE": str(tmp_path / "guide.sqlite3"),
-            "SECRET_KEY": "test",
-            "TILE_URL": "/tiles/{z}/{x}/{y}.png",
-        }
-    )
+    return make_app(tmp_path, TOUR_DATA=str(folder))
 
 
 # --- catalogues ---------------------------------------------------------------

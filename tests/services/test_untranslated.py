@@ -14,7 +14,6 @@ import re
 
 import pytest
 
-from app import create_app
 from tests.booking_support import add_date
 from tests.booking_support import register
 from tests.language_support import TRANSLATED
@@ -24,15 +23,14 @@ from tests.language_support import gpx_text
 from tests.language_support import ical_text
 from tests.language_support import message_pattern
 from tests.language_support import page_text
+from tests.support import make_app
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The shipped tour with one tour date and one registration."""
     tmp = tmp_path_factory.mktemp("site")
-    app = create_app(
-        {"TESTING": True, "DATABASE": str(tmp / "guide.sqlite3"), "SECRET_KEY": "t"}
-    )
+    app = make_app(tmp)
     date_id = add_date(app, capacity=10, seats_taken=8)
     client = app.test_client()
     confirmed = register(client, date_id)
