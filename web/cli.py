@@ -1,4 +1,4 @@
-"""``flask tour ...``: street data and walking routes; the app's router at start-up."""
+"""``flask tour ...``: street data, walking routes, the pre-publish check, export."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ from geo.osm import read_osm
 from geo.routing import street_router
 from web.services.routing import FETCHED_NAME
 from web.services.routing import base_street_files
-from web.services.routing import make_router
 from web.services.routing import street_files
 from web.services.routing import tour_bbox
 from web.services.routing import tour_of
@@ -39,9 +38,8 @@ tour_cli = AppGroup("tour", help="The tour's data: streets, walking routes, chec
 
 
 def init_app(app: Flask) -> None:
-    """Register ``flask tour`` and build the router once, into extensions["router"]."""
+    """Register ``flask tour``."""
     app.cli.add_command(tour_cli)
-    app.extensions["router"] = make_router(app)
 
 
 @tour_cli.command("build-route")
