@@ -5,7 +5,8 @@ its sentences need. ``name`` is the bare word (English "south-west", Russian
 "юго-запад" as in "на юго-запад"); other forms are named after their use:
 
 - ``ru``: ``loc`` "на юго-западе", ``dat`` "к юго-западу";
-- ``cs``/``sk``: ``adv`` "jihozápadně"/"juhozápadne", ``loc`` "na jihozápadě"/"na juhozápade";
+- ``cs``: ``adv`` "jihozápadně", ``loc`` "na jihozápadě";
+- ``sk``: ``adv`` "juhozápadne", ``loc`` "na juhozápade";
 - ``ky``: ``loc`` "түштүк-батышта", ``dat`` "түштүк-батышка".
 
 A sixth language is one more entry in `COMPASS_WORDS`.

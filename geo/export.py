@@ -49,7 +49,10 @@ def stop_to_feature(stop: Stop) -> dict[str, Any]:
         props["street_names"] = [
             {"old": dict(name.old), "new": dict(name.new)} for name in stop.street_names
         ]
-    props["sources"] = [{"url": s.url, "title": s.title} for s in stop.sources]
+    props["sources"] = [
+        {"url": s.url, "title": s.title} if s.url else {"title": s.title}
+        for s in stop.sources
+    ]
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": list(stop.lonlat)},

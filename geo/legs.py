@@ -75,12 +75,33 @@ def build_legs(
     ]
 
 
+def build_walk(router: Router, via: Sequence[tuple[str, LonLat]]) -> dict[str, Any]:
+    """Route a walk through stops for a ``{walk-...}`` placeholder; sum its length.
+
+    Examples
+    --------
+    >>> from geo.network import Street
+    >>> from geo.network import graph_from_lines
+    >>> line = [(74.55826, 42.87766), (74.55798, 42.87511), (74.55771, 42.87251)]
+    >>> router = Router(graph_from_lines([(line, Street(names={"": "chuy"}))]))
+    >>> build_walk(router, [("c", line[2]), ("b", line[1]), ("a", line[0])])
+    {'via': ['c', 'b', 'a'], 'length_m': 574.4}
+    """
+    legs = build_legs(router, via)
+    length_m = sum(leg["properties"]["length_m"] for leg in legs)
+    return {
+        "via": [stop_id for stop_id, _lonlat in via],
+        "length_m": round(length_m, 1),
+    }
+
+
 def legs_collection(
     legs: Sequence[dict[str, Any]],
     *,
     generated_by: str,
     street_files: Sequence[str] = (),
     attribution: str = OSM_ATTRIBUTION,
+    walks: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """Wrap the legs in the route.geojson FeatureCollection with its attribution.
 
@@ -94,6 +115,7 @@ def legs_collection(
         "attribution": attribution,
         "generated_by": generated_by,
         "street_files": list(street_files),
+        "walks": list(walks),
         "features": list(legs),
     }
 

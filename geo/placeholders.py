@@ -67,7 +67,7 @@ def parse(text: str) -> list[Placeholder]:
     >>> parse("{bearing:a}")
     Traceback (most recent call last):
     ...
-    geo.placeholders.PlaceholderError: {bearing:a}: bearing takes two stop ids and an optional form
+    geo.placeholders.PlaceholderError: {bearing:a}: bearing takes FROM:TO[:FORM]
     """
     found = []
     for match in _TOKEN.finditer(text):
@@ -90,7 +90,7 @@ def _placeholder(raw: str, inner: str) -> Placeholder:
         raise PlaceholderError(msg)
     if kind == "bearing":
         if len(args) not in (2, 3):
-            msg = f"{raw}: bearing takes two stop ids and an optional form"
+            msg = f"{raw}: bearing takes FROM:TO[:FORM]"
             raise PlaceholderError(msg)
         return Placeholder(raw, kind, args[:2], args[2] if len(args) == 3 else "name")
     if kind == "distance" and len(args) != 2:
@@ -121,7 +121,7 @@ def check(
     >>> check("{bearing:a:b:dat}", "en", {"a", "b"})
     Traceback (most recent call last):
     ...
-    geo.placeholders.PlaceholderError: {bearing:a:b:dat}: no form 'dat' in 'en'; known: name
+    geo.placeholders.PlaceholderError: {bearing:a:b:dat}: no form 'dat' in 'en': name
     """
     for item in parse(text):
         for stop_id in item.stops:
@@ -131,11 +131,13 @@ def check(
             forms = COMPASS_WORDS.get(lang, {})
             if item.form not in forms:
                 known = ", ".join(forms) or "none"
-                msg = f"{item.raw}: no form {item.form!r} in {lang!r}; known: {known}"
+                msg = f"{item.raw}: no form {item.form!r} in {lang!r}: {known}"
                 raise PlaceholderError(msg)
         if item.kind.startswith("walk-") and walks is not None:
             if item.stops not in walks:
-                msg = f"{item.raw}: this walk is not computed; run flask tour build-route"
+                msg = (
+                    f"{item.raw}: this walk is not computed; run flask tour build-route"
+                )
                 raise PlaceholderError(msg)
 
 
@@ -177,10 +179,12 @@ def fill(text: str, lang: str, places: Places) -> str:
     ...                 {("station", "meeting"): 1250.0}, 4.0)
     >>> fill("{distance:meeting:station} {bearing:meeting:station}", "en", places)
     '1.3 km south-south-west'
-    >>> fill("в {distance:meeting:station} к {bearing:meeting:station:dat}", "ru", places)
-    'в 1,3 км к юго-юго-западу'
-    >>> fill("{walk-distance:station:meeting}, {walk-time:station:meeting}", "cs", places)
-    '1,2 km, 19 minut'
+    >>> fill("к {bearing:meeting:station:dat}", "ru", places)
+    'к юго-юго-западу'
+    >>> fill("{walk-distance:station:meeting}", "cs", places)
+    '1,2 km'
+    >>> fill("{walk-time:station:meeting}", "cs", places)
+    '19 minut'
     """
     if "{" not in text and "}" not in text:
         return text

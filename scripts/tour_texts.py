@@ -59,7 +59,7 @@ def write_data(folder: Path, data: dict[str, Any]) -> None:
 
 
 def slots(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """Every translatable text as ``(path, holder, key)``: ``holder[key]`` is by language.
+    """Every translatable text as ``(path, holder, key)``; ``holder[key]`` by language.
 
     A list item (``look_for``) has the list holder; its path ends in the index.
     """

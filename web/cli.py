@@ -18,12 +18,14 @@ from geo.errors import NoRouteError
 from geo.errors import StreetDataError
 from geo.errors import TooFarFromStreetsError
 from geo.legs import build_legs
+from geo.legs import build_walk
 from geo.legs import dumps_collection
 from geo.legs import legs_collection
 from geo.network import WALKABLE_HIGHWAYS
 from geo.network import is_walkable
 from geo.osm import overpass_query
 from geo.osm import read_osm
+from geo.placeholders import walks_in
 from geo.routing import street_router
 from web.routing import FETCHED_NAME
 from web.routing import base_street_files
@@ -76,6 +78,12 @@ def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
             files, walking_speed_kmh=tour.walking_speed_kmh, bbox=tour_bbox(app)
         )
         legs = build_legs(router, [(stop.id, stop.lonlat) for stop in tour.stops])
+        walks = [
+            build_walk(
+                router, [(stop_id, tour.stop(stop_id).lonlat) for stop_id in via]
+            )
+            for via in walks_in(tour.all_texts())
+        ]
     except (StreetDataError, TooFarFromStreetsError, NoRouteError) as exc:
         raise click.ClickException(str(exc)) from None
     collection = legs_collection(
@@ -83,6 +91,7 @@ def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
         generated_by="flask tour build-route",
         street_files=[path.name for path in files],
         attribution=tour.attribution,
+        walks=walks,
     )
     target = output or Path(app.config["TOUR_DATA"]) / "route.geojson"
     _write_atomically(target, dumps_collection(collection))

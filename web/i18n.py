@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from flask import Flask
@@ -13,7 +14,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo import directions
+from geo import placeholders
+from geo.tour import Stop
 from web import get_tour
+
+log = logging.getLogger(__name__)
 
 LANG_COOKIE = "lang"
 ONE_YEAR_S = 365 * 24 * 3600
@@ -28,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_lang=current_lang,
         pick=pick,
+        look_for=look_for,
         distance=format_distance,
         minutes=format_minutes,
         language_names=LANGUAGE_NAMES,
@@ -69,11 +75,32 @@ def current_lang() -> str:
 
 
 def pick(text: Mapping[str, str] | None, lang: str | None = None) -> str:
-    """One language's version of a multilingual text, English as the fallback."""
+    """One language's version of a multilingual text, English as the fallback.
+
+    Placeholders (`geo.placeholders`) are filled in from the current tour.
+    """
     if not text:
         return ""
     lang = lang or current_lang()
-    return text.get(lang) or text.get("en") or next(iter(text.values()))
+    try:
+        return get_tour().text_in(text, lang)
+    except placeholders.PlaceholderError:
+        # Validated against an older tour (an edit): show it as written, not a 500.
+        log.exception("placeholder cannot be filled in %r", dict(text))
+        return text.get(lang) or text.get("en") or next(iter(text.values()))
+
+
+def look_for(stop: Stop, lang: str | None = None) -> list[str]:
+    """The stop's "what to look for" list in one language, placeholders filled."""
+    lang = lang or current_lang()
+    items = stop.look_for.get(lang) or stop.look_for.get("en") or ()
+    chosen = lang if stop.look_for.get(lang) else "en"
+    return [pick({chosen: item}, chosen) for item in items]
+
+
+def filled(text: Mapping[str, str]) -> dict[str, str]:
+    """Every language of a text, placeholders filled (for the API)."""
+    return {lang: pick({lang: value}, lang) for lang, value in text.items()}
 
 
 def format_distance(length_m: float) -> str:
