@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from geo.placeholders import settle
 from geo.tour import Leg
 from geo.tour import Stop
 from geo.tour import StopKind
+from geo.tour import StreetName
+from geo.tour import Text
 from geo.tour import Tour
 
 
@@ -105,15 +109,82 @@ def leg_to_feature(leg: Leg, *, digits: int | None = 7) -> dict[str, Any]:
 
 
 def route_collection(
-    legs: Sequence[Leg], *, attribution: str, generated_by: str
+    legs: Sequence[Leg],
+    *,
+    attribution: str,
+    generated_by: str,
+    walks_m: Mapping[tuple[str, ...], float] | None = None,
 ) -> dict[str, Any]:
-    """The legs as the ``route.geojson`` FeatureCollection."""
-    return {
+    """The legs as the ``route.geojson`` FeatureCollection, with any computed walks."""
+    collection: dict[str, Any] = {
         "type": "FeatureCollection",
         "attribution": attribution,
         "generated_by": generated_by,
-        "features": [leg_to_feature(leg) for leg in legs],
     }
+    if walks_m is not None:
+        collection["walks"] = [
+            {"via": list(via), "length_m": round(length_m, 1)}
+            for via, length_m in walks_m.items()
+        ]
+    collection["features"] = [leg_to_feature(leg) for leg in legs]
+    return collection
+
+
+def settled(tour: Tour) -> Tour:
+    """The tour with placeholders naming stops it no longer walks turned into words.
+
+    A variant of fewer stops, written as data, must load on its own: a bearing to
+    a dropped stop is written out, and only walks through its own stops are kept.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from geo.loader import load_tour
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> short = reorder(tour, [s.id for s in tour.stops[:3]], tour.legs[:2])
+    >>> "{walk-time:" in settled(short).meeting_directions["en"]
+    False
+    """
+    keep = {stop.id for stop in tour.stops}
+    places = tour.places
+
+    def text(value: Text) -> Text:
+        return {lang: settle(item, lang, places, keep) for lang, item in value.items()}
+
+    def items(value: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        return {
+            lang: tuple(settle(item, lang, places, keep) for item in entries)
+            for lang, entries in value.items()
+        }
+
+    stops = [
+        dataclasses.replace(
+            stop,
+            name=text(stop.name),
+            summary=text(stop.summary),
+            narrative=text(stop.narrative),
+            look_for=items(stop.look_for),
+            position=dataclasses.replace(
+                stop.position, basis=text(stop.position.basis)
+            ),
+            site_note=text(stop.site_note) if stop.site_note is not None else None,
+            street_names=tuple(
+                StreetName(old=text(n.old), new=text(n.new)) for n in stop.street_names
+            ),
+        )
+        for stop in tour.stops
+    ]
+    walks = {via: m for via, m in tour.walks_m.items() if set(via) <= keep}
+    return dataclasses.replace(
+        tour,
+        stops=tuple(stops),
+        walks_m=walks,
+        title=text(tour.title),
+        description=text(tour.description),
+        meeting_point=text(tour.meeting_point),
+        meeting_directions=text(tour.meeting_directions),
+        what_to_bring=text(tour.what_to_bring),
+    )
 
 
 def reorder(tour: Tour, order: Sequence[str], legs: Sequence[Leg]) -> Tour:

@@ -244,7 +244,8 @@ def load_tour(folder: Path) -> Tour:
     if walks_m is None:
         walks = walks_in(tour.all_texts())
         walks_m = {via: straight_walk_m(tour.places.lonlats, via) for via in walks}
-    return replace(tour, walks_m=walks_m)
+    landmarks = {stop.id: stop.lonlat for stop in stops}
+    return replace(tour, walks_m=walks_m, landmarks=landmarks)
 
 
 def _check_placeholders(

@@ -192,6 +192,32 @@ def fill(text: str, lang: str, places: Places) -> str:
     return _TOKEN.sub(lambda match: _value(match.group(0), lang, places), text)
 
 
+def settle(text: str, lang: str, places: Places, keep: Collection[str]) -> str:
+    """Fill in only the placeholders that name a stop outside ``keep``.
+
+    For a shorter variant of the tour written as data: what it can still
+    compute stays a placeholder, the rest becomes words.
+
+    Examples
+    --------
+    >>> places = Places({"a": (0.0, 0.0), "b": (0.0, 0.01)}, {}, 4.0)
+    >>> settle("{bearing:a:b} / {distance:a:b}", "en", places, {"a", "b"})
+    '{bearing:a:b} / {distance:a:b}'
+    >>> settle("{bearing:a:b} / {distance:a:b}", "en", places, {"a"})
+    'north / 1.1 km'
+    """
+    if "{" not in text:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        item = _placeholder(match.group(0), match.group(1))
+        if set(item.stops) <= set(keep):
+            return match.group(0)
+        return _value(match.group(0), lang, places)
+
+    return _TOKEN.sub(one, text)
+
+
 def _value(raw: str, lang: str, places: Places) -> str:
     item = _placeholder(raw, raw[1:-1])
     try:

@@ -143,6 +143,8 @@ class Tour:
     legs: tuple[Leg, ...]
     walks_m: Mapping[tuple[str, ...], float] = field(default_factory=dict)
     """Walking lengths for ``{walk-...}`` placeholders: stops visited -> metres."""
+    landmarks: Mapping[str, LonLat] = field(default_factory=dict)
+    """Every stop the data files know, so a shorter variant still fills its texts."""
 
     TEXT_FIELDS = (
         "title",
@@ -175,7 +177,7 @@ class Tour:
     def places(self) -> Places:
         """What placeholders are filled from: the pins, the walks, the speed."""
         return Places(
-            lonlats={stop.id: stop.lonlat for stop in self.stops},
+            lonlats={**self.landmarks, **{stop.id: stop.lonlat for stop in self.stops}},
             walks_m=self.walks_m,
             walking_speed_kmh=self.walking_speed_kmh,
         )
