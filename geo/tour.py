@@ -16,6 +16,22 @@ from geo.placeholders import fill
 Text = Mapping[str, str]
 """A text in several languages, keyed by language code."""
 
+FALLBACK_LANGUAGE = "en"
+
+
+def pick(text: Text | None, lang: str) -> str:
+    """The text in ``lang``; else in English; else in any language it has; else "".
+
+    >>> pick({"en": "Bridge", "ru": "Мост"}, "ru"), pick({"en": "Bridge"}, "ru")
+    ('Мост', 'Bridge')
+    >>> pick({"ru": "Мост"}, "ky"), pick({}, "en"), pick(None, "en")
+    ('Мост', '', '')
+    """
+    if not text:
+        return ""
+    return text.get(lang) or text.get(FALLBACK_LANGUAGE) or next(iter(text.values()))
+
+
 StopKind = Literal["meeting", "stop", "end"]
 
 # A few metres of connector between a pin and the street centre line lie within
@@ -168,9 +184,11 @@ class Tour:
 
     def text_in(self, text: Text, lang: str) -> str:
         """``text`` in ``lang`` (English when missing), its placeholders filled."""
-        chosen = (
-            lang if text.get(lang) else "en" if text.get("en") else next(iter(text))
-        )
+        if not text:
+            return ""
+        chosen = lang if text.get(lang) else FALLBACK_LANGUAGE
+        if not text.get(chosen):
+            chosen = next(iter(text))
         return fill(text[chosen], chosen, self.places)
 
     @property

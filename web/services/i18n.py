@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from geo import directions
 from geo import placeholders
 from geo.tour import Stop
+from geo.tour import pick as geo_pick
 from web import get_tour
 
 log = logging.getLogger(__name__)
@@ -87,15 +88,14 @@ def pick(text: Mapping[str, str] | None, lang: str | None = None) -> str:
     except placeholders.PlaceholderError:
         # Validated against an older tour (an edit): show it as written, not a 500.
         log.exception("placeholder cannot be filled in %r", dict(text))
-        return text.get(lang) or text.get("en") or next(iter(text.values()))
+        return geo_pick(text, lang)
 
 
 def look_for(stop: Stop, lang: str | None = None) -> list[str]:
     """The stop's "what to look for" list in one language, placeholders filled."""
     lang = lang or current_lang()
-    items = stop.look_for.get(lang) or stop.look_for.get("en") or ()
     chosen = lang if stop.look_for.get(lang) else "en"
-    return [pick({chosen: item}, chosen) for item in items]
+    return [pick({chosen: item}, chosen) for item in stop.look_for.get(chosen, ())]
 
 
 def filled(text: Mapping[str, str]) -> dict[str, str]:
