@@ -1,152 +1,100 @@
-"""scripts/tour_texts.py: the translators' hand-off, out and back in."""
+"""Every tour text exists in every language the tour declares, and each
+translation states the same numbers and years as the English.
+
+Parametrized over the shipped tour's languages (tour_data/tour.json): a new
+language is checked as soon as it is declared.
+"""
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import shutil
-from pathlib import Path
+from decimal import Decimal
 
 import pytest
 
-from geo.loader import load_tour
+from tests.language_support import DECLARED
+from tests.language_support import SOURCE_LANGUAGE
+from tests.language_support import TRANSLATED
+from tests.language_support import as_list
+from tests.language_support import multilingual_texts
+from tests.language_support import numbers
+from tests.language_support import tour_files
 
-ROOT = Path(__file__).parents[1]
-_SPEC = importlib.util.spec_from_file_location(
-    "tour_texts", ROOT / "scripts" / "tour_texts.py"
-)
-assert _SPEC is not None and _SPEC.loader is not None
-tour_texts = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(tour_texts)
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    """A writable copy of the shipped tour data."""
-    folder = tmp_path / "tour_data"
-    shutil.copytree(ROOT / "tour_data", folder)
-    return folder
+FILES = tour_files()
+TEXTS = [
+    (name, where, text)
+    for name, data in FILES.items()
+    for where, text in multilingual_texts(data)
+]
 
 
-def _run_export(data: Path, lang: str, tmp_path: Path) -> dict:
-    out = tmp_path / f"{lang}.json"
-    assert (
-        tour_texts.main(["--data", str(data), "export", "--lang", lang, str(out)]) == 0
+def test_the_tour_has_texts_to_check():
+    names = {name for name, _where, _text in TEXTS}
+    assert {"tour.json", "stops.geojson"} <= names
+    assert len(TEXTS) > 40
+
+
+@pytest.mark.parametrize("lang", DECLARED)
+def test_every_text_exists_in_the_language(lang):
+    missing = []
+    for name, where, text in TEXTS:
+        value = text.get(lang)
+        items = as_list(value) if value is not None else []
+        if not items or not all(isinstance(i, str) and i.strip() for i in items):
+            missing.append(f"{name}: {where}")
+        elif len(items) != len(as_list(text[SOURCE_LANGUAGE])):
+            missing.append(f"{name}: {where} (not as many items as in English)")
+    assert missing == [], f"texts missing in {lang!r}"
+
+
+def test_no_text_is_in_an_undeclared_language():
+    extra = sorted(
+        f"{name}: {where}.{lang}"
+        for name, where, text in TEXTS
+        for lang in text
+        if lang not in DECLARED
     )
-    return json.loads(out.read_text("utf-8"))
+    assert extra == []
 
 
-def test_export_lists_every_text_with_english_and_russian(data, tmp_path):
-    document = _run_export(data, "cs", tmp_path)
-    texts = document["texts"]
-    tour = load_tour(data)
-    expected = {f"tour/{name}" for name, _text in tour.texts()}
-    for stop in tour.stops:
-        expected |= {f"stops/{stop.id}/{f}" for f in ("name", "summary", "narrative")}
-        expected.add(f"stops/{stop.id}/position/basis")
-        expected |= {
-            f"stops/{stop.id}/look_for/{i}" for i in range(len(stop.look_for["en"]))
-        }
-        for i in range(len(stop.street_names)):
-            expected |= {
-                f"stops/{stop.id}/street_names/{i}/{s}" for s in ("old", "new")
-            }
-    assert expected <= set(texts)
-    assert "events/la-traviata-2019/description" in texts
-    # Event titles and venues are names, not translated.
-    assert not any(
-        path.endswith(("/title", "/venue")) for path in texts if "events/" in path
-    )
-    narrative = texts["stops/meeting-point/narrative"]
-    assert narrative["en"] == tour.stop("meeting-point").narrative["en"]
-    assert narrative["ru"] == tour.stop("meeting-point").narrative["ru"]
-    assert narrative["cs"] == ""
+def _numbers(text: dict, lang: str) -> set[Decimal]:
+    return set().union(*(numbers(item, lang) for item in as_list(text.get(lang, ""))))
 
 
-def test_import_writes_the_language_back_in_the_files_layout(data, tmp_path):
-    document = _run_export(data, "sk", tmp_path)
-    for entry in document["texts"].values():
-        entry["sk"] = "SK " + entry["en"]
-    source = tmp_path / "in.json"
-    source.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
-    assert tour_texts.main(["--data", str(data), "import", str(source)]) == 0
-    stops_text = (data / "stops.geojson").read_text("utf-8")
-    stops = json.loads(stops_text)
-    assert stops_text == json.dumps(stops, indent=2, ensure_ascii=False) + "\n"
-    bridge = next(
-        f["properties"]
-        for f in stops["features"]
-        if f["properties"]["id"] == "ala-archa-bridge"
-    )
-    assert bridge["look_for"]["sk"] == [
-        "SK " + item for item in bridge["look_for"]["en"]
-    ]
-    assert bridge["narrative"]["sk"] == "SK " + bridge["narrative"]["en"]
-    # The English and Russian are untouched, and the tour still loads.
-    assert (
-        bridge["narrative"]["ru"]
-        == json.loads((ROOT / "tour_data" / "stops.geojson").read_text("utf-8"))[
-            "features"
-        ][5]["properties"]["narrative"]["ru"]
-    )
-    load_tour(data)
-    again = _run_export(data, "sk", tmp_path)
-    assert again["texts"] == document["texts"]
-
-
-def _bad(document: dict, path: str, text: str) -> dict:
-    document["texts"].setdefault(path, {"en": "", "ru": "", "ky": ""})["ky"] = text
-    return document
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_translations_state_the_same_numbers_and_years(lang):
+    differ = []
+    for name, where, text in TEXTS:
+        english, translated = _numbers(text, SOURCE_LANGUAGE), _numbers(text, lang)
+        if english != translated:
+            only_en = sorted(str(n) for n in english - translated)
+            only_xx = sorted(str(n) for n in translated - english)
+            differ.append(
+                f"{name}: {where}: only in en {only_en}, only in {lang} {only_xx}"
+            )
+    assert differ == [], f"numbers differ in {lang!r}"
 
 
 @pytest.mark.parametrize(
-    ("path", "text", "message"),
+    ("text", "lang", "expected"),
     [
-        ("stops/nowhere/name", "Эч жер", "unknown paths: stops/nowhere/name"),
         (
-            "stops/ala-archa-bridge/look_for/1",
-            "Карагыла: Ош базары",
-            "keep the placeholders",
+            "1,300 people in 1925–26 walked 1.3 km at 12:00",
+            "en",
+            {1300, 1925, 26, 1.3, 12, 0},
         ),
         (
-            "stops/ala-archa-bridge/look_for/1",
-            # The distance reversed: other stops than the English names.
-            "{bearing:ala-archa-bridge:osh-bazaar}"
-            " {distance:osh-bazaar:ala-archa-bridge}",
-            "keep the placeholders",
+            "1\u00a0300 человек в 1925–26 прошли 1,3 км в 12:00",
+            "ru",
+            {1300, 1925, 26, 1.3, 12, 0},
         ),
-        ("stops/osh-bazaar/name", "Ош {базары", "brace"),
-        (
-            "stops/osh-bazaar/look_for/0",
-            "Базардын дүкөндөрү",
-            "every item needs a text",
-        ),
+        ("1 300 lidí, 1,3 km", "cs", {1300, 1.3}),
+        ("v rokoch 1925, 1926 a 1943", "sk", {1925, 1926, 1943}),
+        ("1925 300", "ru", {1925, 300}),
+        ("50,000th", "en", {50000}),
+        ("50\u202f000-й", "ky", {50000}),
+        ("1.5.1927", "cs", {1, 5, 1927}),
+        ("no digits", "en", set()),
     ],
 )
-def test_import_refuses_bad_texts_and_writes_nothing(
-    data, tmp_path, path, text, message, capsys
-):
-    before = {p.name: p.read_bytes() for p in data.iterdir()}
-    document = _bad(_run_export(data, "ky", tmp_path), path, text)
-    source = tmp_path / "in.json"
-    source.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
-    assert tour_texts.main(["--data", str(data), "import", str(source)]) == 1
-    assert message in capsys.readouterr().err
-    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
-
-
-def test_a_placeholder_may_change_its_grammatical_form(data, tmp_path):
-    document = _run_export(data, "ky", tmp_path)
-    path = "stops/meeting-point/narrative"
-    english = document["texts"][path]["en"]
-    document["texts"][path]["ky"] = english.replace(
-        "{bearing:meeting-point:pishpek-station}",
-        "{bearing:meeting-point:pishpek-station:loc}",
-    )
-    source = tmp_path / "in.json"
-    source.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
-    assert tour_texts.main(["--data", str(data), "import", str(source)]) == 0
-    stops = json.loads((data / "stops.geojson").read_text("utf-8"))
-    assert (
-        "pishpek-station:loc}" in stops["features"][0]["properties"]["narrative"]["ky"]
-    )
+def test_numbers_are_read_as_each_language_writes_them(text, lang, expected):
+    assert numbers(text, lang) == {Decimal(str(n)).normalize() for n in expected}

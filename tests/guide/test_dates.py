@@ -13,18 +13,6 @@ from tests.booking_support import register
 from tests.booking_support import seats_taken
 
 
-@pytest.fixture
-def guide(client, runner):
-    runner.invoke(args=["guide", "add", "anna", "--password", "password1"])
-    page = client.get("/guide/login").get_data(as_text=True)
-    response = client.post(
-        "/guide/login",
-        data={**hidden_fields(page), "username": "anna", "password": "password1"},
-    )
-    assert response.status_code == 303
-    return client
-
-
 def token(client, url="/guide/dates") -> str:
     return hidden_fields(client.get(url).get_data(as_text=True))["csrf_token"]
 
@@ -112,19 +100,7 @@ def test_more_seats_move_the_waitlist_up(guide, app):
     public = app.test_client()
     register(public, date_id)
     waiting = code_of(register(public, date_id))
-    page = guide.get(f"/guide/dates/{date_id}/edit").get_data(as_text=True)
-    guide.post(
-        f"/guide/dates/{date_id}/edit",
-        data={
-            **hidden_fields(page),
-            "day": "2031-05-04",
-            "start": "10:00",
-            "language": "en",
-            "capacity": "2",
-            "price_amount": "700",
-            "price_currency": "KGS",
-        },
-    )
+    _raise_capacity(guide, app, date_id, None)
     html = public.get(f"/dates/r/{waiting}").get_data(as_text=True)
     assert 'data-status="confirmed"' in html
 
