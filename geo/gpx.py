@@ -11,7 +11,6 @@ import gpxpy.gpx
 
 from geo.distance import LonLat
 from geo.tour import Tour
-from geo.tour import pick
 
 CREATOR = "Interhelpo walking-tour guide"
 
@@ -176,8 +175,8 @@ def tour_to_gpx(
     waypoints = [
         Waypoint(
             lonlat=stop.lonlat,
-            name=f"{stop.order}. {pick(stop.name, lang)}",
-            description=pick(stop.summary, lang),
+            name=f"{stop.order}. {tour.text_in(stop.name, lang)}",
+            description=tour.text_in(stop.summary, lang),
             url=urls.get(stop.id),
             symbol="Flag, Green" if stop.kind == "meeting" else "Flag, Blue",
             extra_links=tuple(
@@ -188,8 +187,8 @@ def tour_to_gpx(
         for stop in tour.stops
     ]
     return path_to_gpx(
-        name=pick(tour.title, lang),
-        description=pick(tour.description, lang),
+        name=tour.text_in(tour.title, lang),
+        description=tour.text_in(tour.description, lang),
         waypoints=waypoints,
         track=tour_track(tour),
         url=home,

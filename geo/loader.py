@@ -5,16 +5,21 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from typing import cast
 
+from geo import placeholders
 from geo.distance import LonLat
 from geo.distance import check_lonlat
 from geo.distance import path_length_m
 from geo.errors import BadCoordinateError
 from geo.errors import TourDataError
+from geo.placeholders import straight_walk_m
+from geo.placeholders import walks_in
 from geo.tour import Leg
 from geo.tour import Position
 from geo.tour import Source
@@ -139,11 +144,17 @@ class Fields:
             if not isinstance(item, dict):
                 self.fail(where, "expected an object with url and title")
             url, title = item.get("url"), item.get("title")
-            if not isinstance(url, str) or not re.match(r"^https?://\S+$", url):
+            # A source known only by name (no address in the research) has no
+            # url; its title must then say so.
+            if url is not None and (
+                not isinstance(url, str) or not re.match(r"^https?://\S+$", url)
+            ):
                 self.fail(f"{where}.url", f"not a web address: {url!r}")
             if not isinstance(title, str) or not title.strip():
                 self.fail(f"{where}.title", "missing or empty")
             sources.append(Source(url=url, title=title.strip()))
+        if all(source.url is None for source in sources):
+            self.fail(field, "at least one source needs a web address")
         return tuple(sources)
 
 
@@ -192,8 +203,11 @@ def load_tour(folder: Path) -> Tour:
     stops = load_stops(folder / "stops.geojson", languages)
     speed_kmh = meta.number("walking_speed_kmh", low=1.0, high=10.0)
     route_path = folder / "route.geojson"
+    walks_m: dict[tuple[str, ...], float] | None = None
     if route_path.exists():
-        legs = load_legs(route_path, stops)
+        route = read_json(route_path)
+        legs = legs_from_data(route, route_path, stops)
+        walks_m = _walks(route, route_path, stops)
     else:
         legs = straight_legs(stops, speed_kmh)
     price = meta.sub("price")
@@ -205,7 +219,7 @@ def load_tour(folder: Path) -> Tour:
     tour_id = meta.string("id")
     if not SLUG.match(tour_id):
         meta.fail("id", f"{tour_id!r} is not a slug of a-z, 0-9 and -")
-    return Tour(
+    tour = Tour(
         id=tour_id,
         languages=languages,
         default_language=meta.choice("default_language", languages),
@@ -225,6 +239,75 @@ def load_tour(folder: Path) -> Tour:
         stops=stops,
         legs=legs,
     )
+    ids = [stop.id for stop in stops]
+    for name, text in tour.texts():
+        _check_placeholders(meta, name, text, ids, walks_m)
+    if walks_m is None:
+        walks = walks_in(tour.all_texts())
+        walks_m = {via: straight_walk_m(tour.places.lonlats, via) for via in walks}
+    landmarks = {stop.id: stop.lonlat for stop in stops}
+    return replace(tour, walks_m=walks_m, landmarks=landmarks)
+
+
+def _check_placeholders(
+    fields: Fields,
+    name: str,
+    text: Text,
+    stop_ids: Sequence[str],
+    walks: Mapping[tuple[str, ...], float] | None,
+) -> None:
+    for lang, value in text.items():
+        try:
+            placeholders.check(value, lang, stop_ids, walks)
+        except placeholders.PlaceholderError as exc:
+            fields.fail(f"{name}.{lang}", str(exc))
+
+
+def check_stop_placeholders(
+    stop: Stop,
+    stop_ids: Sequence[str],
+    walks: Mapping[tuple[str, ...], float] | None,
+    *,
+    path: Path,
+    label: str,
+) -> None:
+    """Raise `TourDataError` unless every placeholder in the stop's texts can be filled.
+
+    Examples
+    --------
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> stop, ids = tour.stops[0], ["meeting-point"]
+    >>> try:
+    ...     check_stop_placeholders(stop, ids, None, path=Path("x"), label="0")
+    ... except TourDataError as exc:
+    ...     print(exc.field, exc.problem.split(": ")[1])
+    narrative.en unknown stop 'pishpek-station'
+    """
+    fields = Fields({}, path, label, ())
+    for name, text in stop.texts():
+        _check_placeholders(fields, name, text, stop_ids, walks)
+
+
+def _walks(
+    route: Any, path: Path, stops: Sequence[Stop]
+) -> dict[tuple[str, ...], float] | None:
+    """The ``walks`` route.geojson carries: ``[{"via": [ids], "length_m": m}]``."""
+    fields = Fields(route, path, None, ())
+    value = fields.raw("walks", required=False)
+    if value is None:
+        # Built before walks were computed: measure them in straight lines.
+        return None
+    if not isinstance(value, list):
+        fields.fail("walks", "expected a list")
+    ids = {stop.id for stop in stops}
+    walks: dict[tuple[str, ...], float] = {}
+    for index, item in enumerate(value):
+        entry = Fields(item, path, f"walk #{index}", ())
+        via = entry.raw("via")
+        if not isinstance(via, list) or len(via) < 2 or not set(via) <= ids:
+            entry.fail("via", f"expected two or more stop ids, got {via!r}")
+        walks[tuple(via)] = entry.number("length_m", low=0, high=1e6)
+    return walks
 
 
 def _languages(meta: Fields) -> tuple[str, ...]:
@@ -262,20 +345,36 @@ def load_stops(path: Path, languages: Sequence[str]) -> tuple[Stop, ...]:
         _stop(feature, path, index, languages) for index, feature in enumerate(features)
     ]
     _check_sequence(stops, path)
+    ids = [stop.id for stop in stops]
+    for index, stop in enumerate(stops):
+        label = f"#{index} ({stop.id})"
+        check_stop_placeholders(stop, ids, None, path=path, label=label)
     return tuple(sorted(stops, key=lambda stop: stop.order))
 
 
 def stop_from_feature(
-    feature: Any, languages: Sequence[str], *, path: Path, index: int
+    feature: Any,
+    languages: Sequence[str],
+    *,
+    path: Path,
+    index: int,
+    tour: Tour | None = None,
 ) -> Stop:
     """Validate one stop Feature as the loader does (for stops edited in the browser).
+
+    With ``tour``, its placeholders must name the tour's stops and computed walks.
 
     Raises
     ------
     TourDataError
         Naming ``path``, the feature and the field.
     """
-    return _stop(feature, path, index, languages)
+    stop = _stop(feature, path, index, languages)
+    if tour is not None:
+        ids = [other.id for other in tour.stops]
+        label = _feature_label(feature, index)
+        check_stop_placeholders(stop, ids, tour.walks_m, path=path, label=label)
+    return stop
 
 
 def _feature_label(feature: Any, index: int) -> str:

@@ -58,6 +58,28 @@ def test_build_route_writes_legs_the_loader_accepts(app, runner, tour_dir):
     assert tour.legs[1].approximate and not tour.legs[0].approximate
 
 
+def test_build_route_computes_the_walks_the_texts_ask_for(tour_dir):
+    from app import create_app
+
+    meta_path = tour_dir / "tour.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["meeting_directions"]["en"] = "{walk-time:start:middle:finish} on foot."
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    app = create_app({"TESTING": True, "TOUR_DATA": str(tour_dir), "STREET_FILES": []})
+    result = app.test_cli_runner().invoke(
+        args=["tour", "build-route", "--osm", str(SMALL_STREETS)]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tour_dir / "route.geojson").read_text(encoding="utf-8"))
+    legs_m = sum(leg["properties"]["length_m"] for leg in data["features"])
+    # A walk through every stop in order is the route itself.
+    assert data["walks"] == [
+        {"via": ["start", "middle", "finish"], "length_m": pytest.approx(legs_m)}
+    ]
+    tour = load_tour(tour_dir)
+    assert tour.walks_m == {("start", "middle", "finish"): pytest.approx(legs_m)}
+
+
 def test_build_route_without_street_data_says_what_to_do(tmp_path, tour_dir):
     from app import create_app
 

@@ -46,6 +46,31 @@ def tour_with_stops(tmp_path: Path, stops_file: str) -> Path:
         ("stops_negative_dwell.geojson", "middle", "dwell_min", "-3"),
         ("stops_line_geometry.geojson", "start", "geometry.type", "Point"),
         ("stops_end_not_last.geojson", "middle", "kind", "'stop'"),
+        (
+            "stops_placeholder_unknown_stop.geojson",
+            "middle",
+            "narrative.en",
+            "unknown stop 'nowhere'",
+        ),
+        (
+            "stops_placeholder_form_english_lacks.geojson",
+            "middle",
+            "look_for[0].en",
+            "no form 'dat' in 'en'",
+        ),
+        (
+            "stops_placeholder_one_stop_bearing.geojson",
+            "middle",
+            "summary.ru",
+            "FROM:TO[:FORM]",
+        ),
+        ("stops_placeholder_stray_brace.geojson", "middle", "narrative.en", "brace"),
+        (
+            "stops_sources_without_any_address.geojson",
+            "middle",
+            "sources",
+            "at least one source needs a web address",
+        ),
     ],
 )
 def test_bad_stops_fail_naming_file_feature_field(

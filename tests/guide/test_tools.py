@@ -228,6 +228,10 @@ def test_export_round_trips_through_the_loader(app, guide, tmp_path):
     tour = load_tour(out)
     assert [s.id for s in tour.stops] == SHIPPED[:4]
     assert tour.stops[-1].kind == "end"
+    # The walk from Osh Bazaar (not in this variant) is written out in words.
+    directions = tour.meeting_directions["en"]
+    assert "{walk-" not in directions and "About 1.2 km in all" in directions
+    assert "{walk-" not in guide.get("/about").get_data(as_text=True)
     assert guide.get("/guide/export.zip").headers["Content-Type"] == "application/zip"
 
 

@@ -125,3 +125,11 @@ def test_phone_numbers_become_tel_links(written, href):
 def test_about_page_links_the_phone(client):
     html = client.get("/about").get_data(as_text=True)
     assert 'href="tel:+996559336001"' in html
+
+
+def test_a_source_known_only_by_name_is_listed_without_a_link(real_client):
+    html = real_client.get("/stops/osh-bazaar").get_data(as_text=True)
+    sources = html.split('id="sources-heading"', 1)[1].split("</section>")[0]
+    unlinked = '<span class="source-unlinked" translate="no">vb.kg (Vecherny Bishkek)'
+    assert f"{unlinked}, article 455057" in sources
+    assert '<a href="None"' not in sources and 'href=""' not in sources

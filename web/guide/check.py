@@ -4,6 +4,7 @@ and ``flask tour export`` to write the edited tour back as ``tour_data/`` files.
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -23,6 +24,7 @@ from geo.checks import has_errors
 from geo.export import dumps
 from geo.export import dumps_route
 from geo.export import route_collection
+from geo.export import settled
 from geo.export import stops_collection
 from geo.tour import Tour
 from web import get_tour
@@ -116,14 +118,20 @@ def check() -> str:
 def export_files(tour: Tour) -> dict[str, str]:
     """The tour as guides left it, in the ``tour_data/`` file formats."""
     source = Path(current_app.config["TOUR_DATA"])
+    tour = settled(tour)
+    meta = json.loads((source / "tour.json").read_text(encoding="utf-8"))
+    for name, text in tour.texts():
+        # Declared languages as settled; others (being translated) as they were.
+        meta[name] = {**meta[name], **text}
     return {
-        "tour.json": (source / "tour.json").read_text(encoding="utf-8"),
+        "tour.json": dumps(meta),
         "stops.geojson": dumps(stops_collection(tour.stops)),
         "route.geojson": dumps_route(
             route_collection(
                 tour.legs,
                 attribution=tour.attribution,
                 generated_by="flask tour export (guides' edits)",
+                walks_m=tour.walks_m,
             )
         ),
     }

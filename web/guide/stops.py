@@ -70,7 +70,7 @@ def form_values(stop: Stop) -> dict[str, Any]:
     values: dict[str, Any] = {
         "dwell_min": f"{stop.dwell_min:g}",
         "arrival_radius_m": f"{stop.arrival_radius_m:g}",
-        "sources": "\n".join(f"{s.url} {s.title}" for s in stop.sources),
+        "sources": "\n".join(f"{s.url or ''} {s.title}".strip() for s in stop.sources),
     }
     for lang in languages:
         for field in TEXT_FIELDS:
@@ -93,6 +93,10 @@ def _sources(raw: str) -> list[dict[str, str]]:
     for line in raw.splitlines():
         line = line.strip()
         if not line:
+            continue
+        if not line.startswith(("http://", "https://")):
+            # A source known only by name: the whole line is its title.
+            sources.append({"title": line})
             continue
         url, _sep, title = line.partition(" ")
         sources.append({"url": url, "title": title.strip()})
@@ -168,6 +172,7 @@ def edit(stop_id: str) -> ResponseReturnValue:
                 base_tour().languages,
                 path=Path("edit form"),
                 index=stop.order,
+                tour=base_tour(),
             )
             with write_transaction() as session:
                 save_stop(

@@ -73,11 +73,20 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+def event_title(title: str | None, venue: str | None) -> str:
+    """The event's own title; without one, say so and name the venue instead."""
+    if title:
+        return title
+    if venue:
+        return _("Untitled event at %(venue)s", venue=venue)
+    return _("Untitled event")
+
+
 def _from_file(event: Event) -> EventView:
     return EventView(
         id=event.id,
-        title=pick(event.title),
-        venue=pick(event.venue) if event.venue else None,
+        title=event_title(event.title, event.venue),
+        venue=event.venue,
         start=event.start,
         end=event.end,
         all_day=event.all_day,

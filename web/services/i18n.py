@@ -11,6 +11,7 @@ catalogue, never of code.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from collections.abc import Sequence
 from functools import lru_cache
@@ -30,10 +31,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo import directions
+from geo import placeholders
 from geo.errors import TourDataError
+from geo.tour import Stop
 from geo.tour import Tour
 from geo.tour import pick as geo_pick
 from web import get_tour
+
+log = logging.getLogger(__name__)
 
 LANG_COOKIE = "lang"
 ONE_YEAR_S = 365 * 24 * 3600
@@ -57,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_lang=current_lang,
         pick=pick,
+        look_for=look_for,
         distance=format_distance,
         minutes=format_minutes,
         number=format_number,
@@ -160,13 +166,34 @@ def language_url(lang: str | None, *, external: bool = False) -> str:
 
 
 def pick(text: Mapping[str, str] | str | None, lang: str | None = None) -> str:
-    """`geo.tour.pick` in this request's language unless ``lang`` is given.
+    """One language's version of a multilingual text, English as the fallback.
 
     A plain string (a name as its source gives it) is the same in every language.
+    Placeholders (`geo.placeholders`) are filled in from the current tour.
     """
     if isinstance(text, str):
         return text
-    return geo_pick(text, lang or current_lang())
+    if not text:
+        return ""
+    lang = lang or current_lang()
+    try:
+        return get_tour().text_in(text, lang)
+    except placeholders.PlaceholderError:
+        # Validated against an older tour (an edit): show it as written, not a 500.
+        log.exception("placeholder cannot be filled in %r", dict(text))
+        return geo_pick(text, lang)
+
+
+def look_for(stop: Stop, lang: str | None = None) -> list[str]:
+    """The stop's "what to look for" list in one language, placeholders filled."""
+    lang = lang or current_lang()
+    chosen = lang if stop.look_for.get(lang) else "en"
+    return [pick({chosen: item}, chosen) for item in stop.look_for.get(chosen, ())]
+
+
+def filled(text: Mapping[str, str]) -> dict[str, str]:
+    """Every language of a text, placeholders filled (for the API)."""
+    return {lang: pick({lang: value}, lang) for lang, value in text.items()}
 
 
 def format_number(value: float, digits: int = 0) -> str:

@@ -9,6 +9,7 @@ from flask import url_for
 from geo.export import stop_to_feature
 from geo.tour import Stop
 from geo.tour import Tour
+from web.services.i18n import filled
 
 # What /api/stops tells of each stop; /api/stops/<id> has the whole feature.
 _SUMMARY = (
@@ -32,6 +33,7 @@ def stop_feature(stop: Stop, *, full: bool = False) -> dict[str, Any]:
     """
     feature = stop_to_feature(stop)
     properties: dict[str, Any] = feature["properties"]
+    _fill_texts(properties)
     if full:
         properties.setdefault("site_note", None)
         properties.setdefault("street_names", [])
@@ -41,18 +43,32 @@ def stop_feature(stop: Stop, *, full: bool = False) -> dict[str, Any]:
     return {**feature, "id": stop.id, "properties": properties}
 
 
+def _fill_texts(props: dict[str, Any]) -> None:
+    """Fill the placeholders of a stop's texts, in place (the file keeps them)."""
+    for key in ("name", "summary", "narrative", "site_note"):
+        if props.get(key):
+            props[key] = filled(props[key])
+    props["position"]["basis"] = filled(props["position"]["basis"])
+    props["look_for"] = {
+        lang: [filled({lang: item})[lang] for item in items]
+        for lang, items in props["look_for"].items()
+    }
+    for names in props.get("street_names", []):
+        names["old"], names["new"] = filled(names["old"]), filled(names["new"])
+
+
 def tour_summary(tour: Tour) -> dict[str, Any]:
     """The tour's facts and totals, without stories."""
     return {
         "id": tour.id,
         "languages": list(tour.languages),
-        "title": dict(tour.title),
-        "description": dict(tour.description),
+        "title": filled(tour.title),
+        "description": filled(tour.description),
         "duration_min": tour.duration_min,
         "price": {"amount": tour.price_amount, "currency": tour.price_currency},
-        "meeting_point": dict(tour.meeting_point),
-        "meeting_directions": dict(tour.meeting_directions),
-        "what_to_bring": dict(tour.what_to_bring),
+        "meeting_point": filled(tour.meeting_point),
+        "meeting_directions": filled(tour.meeting_directions),
+        "what_to_bring": filled(tour.what_to_bring),
         "registration_required": tour.registration_required,
         "phone": tour.phone,
         "walking_speed_kmh": tour.walking_speed_kmh,

@@ -134,6 +134,7 @@ def edited_stops(base: Tour) -> dict[str, Stop]:
                 base.languages,
                 path=Path("database: stop_edits"),
                 index=index,
+                tour=base,
             )
         except (TourDataError, ValueError) as exc:
             # E.g. tour.json gained a language the saved edit lacks: the files'
