@@ -52,7 +52,7 @@ class LiveServer:
         dropped = set(without)
         self.env = {
             **{key: value for key, value in os.environ.items() if key not in dropped},
-            "FLASK_SECRET_KEY": "browser-tests",
+            "FLASK_SECRET_KEY": "browser-tests-secret-key",
             "FLASK_DATABASE": str(instance / "guide.sqlite3"),
             **(env or {}),
         }

@@ -45,7 +45,9 @@ def register(app: Flask) -> None:
     from web import gpx
     from web import guide_dates
     from web import guide_tools
+    from web import headers
     from web import i18n
+    from web import map_scripts
     from web import pages
     from web import pwa
     from web import security
@@ -56,6 +58,7 @@ def register(app: Flask) -> None:
     Compress(app)
     db.init_app(app)
     security.init_app(app)
+    headers.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
@@ -65,6 +68,7 @@ def register(app: Flask) -> None:
     for module in (assets, pages, api, gpx):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
+    map_scripts.init_app(app)
     share.init_app(app)
     app.register_blueprint(walk.bp)
     guide_tools.init_app(app)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from flask import Response
 from flask import jsonify
 from flask import render_template
 from flask import request
+from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
@@ -44,6 +46,10 @@ def wants_json() -> bool:
 
 def error_response(message: str, status: int) -> ResponseReturnValue:
     """The one error shape: JSON under /api, a friendly page elsewhere."""
+    if request_ctx.url_adapter is None:
+        # Werkzeug could not use the Host header (a label over 63 characters,
+        # "a..b"): no URL can be built, so no page either; plain text it is.
+        return Response(f"{message}\n", status, mimetype="text/plain")
     if wants_json():
         return jsonify(ok=False, error=message, status=status), status
     template = "errors/404.html" if status == 404 else "errors/error.html"

@@ -30,6 +30,7 @@ from geo.mapping import render_parts
 from geo.venue_map import Venue
 from geo.venue_map import build_venue_map
 from web import get_tour
+from web import map_scripts
 from web.assets import map_assets
 from web.booking import local_now
 from web.dates import ics_response
@@ -115,6 +116,22 @@ def all_events() -> list[EventView]:
     return events
 
 
+def _sorted_events() -> tuple[list[EventView], list[EventView]]:
+    now = local_now()
+    events = all_events()
+    upcoming = sorted((e for e in events if not e.is_past(now)), key=lambda e: e.start)
+    past = sorted(
+        (e for e in events if e.is_past(now)), key=lambda e: e.start, reverse=True
+    )
+    return upcoming, past
+
+
+def venue_map() -> MapParts | None:
+    """The map of every event's venue, or None when no event has a position."""
+    upcoming, past = _sorted_events()
+    return _venue_map(upcoming + past)
+
+
 def _venue_map(events: list[EventView]) -> MapParts | None:
     venues = [
         Venue(latlon=e.latlon, label=f"{e.title} · {e.venue or ''}".strip(" ·"))
@@ -132,15 +149,13 @@ def _venue_map(events: list[EventView]) -> MapParts | None:
     return render_parts(fmap)
 
 
+map_scripts.register("venues", venue_map)
+
+
 @bp.get("/events")
 def index() -> Response:
     """List events in town: upcoming first, past behind a toggle."""
-    now = local_now()
-    events = all_events()
-    upcoming = sorted((e for e in events if not e.is_past(now)), key=lambda e: e.start)
-    past = sorted(
-        (e for e in events if e.is_past(now)), key=lambda e: e.start, reverse=True
-    )
+    upcoming, past = _sorted_events()
     page = render_template(
         "events/index.html",
         upcoming=upcoming,

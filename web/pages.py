@@ -14,6 +14,7 @@ from geo.mapping import build_map
 from geo.mapping import build_meeting_map
 from geo.mapping import render_parts
 from web import get_tour
+from web import map_scripts
 from web.assets import map_assets
 from web.i18n import current_lang
 
@@ -56,6 +57,10 @@ def _cached_map(kind: str) -> MapParts:
             )
         cache[key] = render_parts(fmap)
     return cache[key]
+
+
+map_scripts.register("tour", lambda: _cached_map("tour"))
+map_scripts.register("meeting", lambda: _cached_map("meeting"))
 
 
 @bp.get("/")
