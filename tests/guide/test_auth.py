@@ -54,7 +54,7 @@ def test_add_guide_twice_is_refused(runner, guide):
 
 def test_add_guide_prompts_for_the_password(runner):
     result = runner.invoke(
-        args=["guide", "add", "bob"], input="long enough\nlong enough\n"
+        args=["guide", "add", "bob"], input="long enough now\nlong enough now\n"
     )
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["guide", "list"]).output.strip() == "bob"

@@ -59,11 +59,11 @@ def test_each_event_has_a_calendar_file(real_client):
 
 @pytest.fixture
 def guide(client, runner):
-    runner.invoke(args=["guide", "add", "anna", "--password", "password1"])
+    runner.invoke(args=["guide", "add", "anna", "--password", "password-1234"])
     page = client.get("/guide/login").get_data(as_text=True)
     client.post(
         "/guide/login",
-        data={**hidden_fields(page), "username": "anna", "password": "password1"},
+        data={**hidden_fields(page), "username": "anna", "password": "password-1234"},
     )
     return client
 

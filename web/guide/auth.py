@@ -9,6 +9,7 @@ view forgets ``@login_required``.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any
 from typing import TypeVar
@@ -31,6 +32,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy import update
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 from wtforms import HiddenField
@@ -50,6 +52,12 @@ from web.services.security import record_attempt
 bp = Blueprint("auth", __name__, url_prefix="/guide")
 
 SESSION_KEY = "guide_id"
+VERSION_KEY = "guide_version"
+SIGNED_IN_KEY = "signed_in_at"
+# However active, a guide signs in again after this long (the idle timeout,
+# PERMANENT_SESSION_LIFETIME, is 12 hours).
+SESSION_MAX_AGE_S = 3 * 24 * 3600
+MIN_PASSWORD_LENGTH = 12
 # Endpoints under /guide that anonymous visitors may reach.
 PUBLIC_ENDPOINTS = {"auth.login"}
 # Links on the guide home page: (endpoint, label). Other blueprints append theirs.
@@ -76,12 +84,52 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
 
 
 def current_guide() -> User | None:
-    """The signed-in guide of this request, or None."""
+    """The signed-in guide of this request, or None.
+
+    A session counts only with the guide's current session version (signing
+    out, a new password or removal raise it) and within the absolute
+    lifetime from sign-in; a session of the kind made before versions
+    existed has neither and is cleared.
+    """
     if "guide" not in g:
-        guide_id = session.get(SESSION_KEY)
-        g.guide = db.session.get(User, guide_id) if guide_id is not None else None
+        g.guide = _session_guide()
+        if g.guide is None and SESSION_KEY in session:
+            session.clear()
     guide: User | None = g.guide
     return guide
+
+
+def _session_guide() -> User | None:
+    guide_id = session.get(SESSION_KEY)
+    version = session.get(VERSION_KEY)
+    signed_in_at = session.get(SIGNED_IN_KEY)
+    if not (
+        isinstance(guide_id, int)
+        and isinstance(version, int)
+        and isinstance(signed_in_at, int)
+    ):
+        return None
+    max_age = int(current_app.config["GUIDE_SESSION_MAX_AGE_S"])
+    if not 0 <= time.time() - signed_in_at <= max_age:
+        return None
+    user = db.session.get(User, guide_id)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on this browser: a fresh session, no data carried over."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = user.id
+    session[VERSION_KEY] = user.session_version
+    session[SIGNED_IN_KEY] = int(time.time())
+
+
+def revoke_sessions(user: User) -> None:
+    """End every session of ``user``, on every device (commit to take effect)."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def is_guide_path(path: str) -> bool:
@@ -137,6 +185,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_no_store)
     app.context_processor(lambda: {"current_guide": current_guide})
     app.register_blueprint(bp)
+    app.config.setdefault("GUIDE_SESSION_MAX_AGE_S", SESSION_MAX_AGE_S)
     app.cli.add_command(guide_cli)
 
 
@@ -189,9 +238,7 @@ def login() -> ResponseReturnValue:
         )
         if user is not None and valid:
             clear_attempts("login-name", name)
-            session.clear()
-            session.permanent = True
-            session[SESSION_KEY] = user.id
+            start_session(user)
             user.last_login_at = utcnow()
             db.session.commit()
             return redirect(_safe_next(form.next.data), 303)
@@ -206,7 +253,11 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out."""
+    """Sign out, here and on every other device of this guide."""
+    guide = current_guide()
+    if guide is not None:
+        revoke_sessions(guide)
+        db.session.commit()
     session.clear()
     return redirect(url_for("auth.login"), 303)
 
@@ -223,6 +274,13 @@ def home() -> str:
 guide_cli = AppGroup("guide", help="Manage guide accounts.")
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(
+            f"use at least {MIN_PASSWORD_LENGTH} characters", param_hint="password"
+        )
+
+
 def _normalise(name: str) -> str:
     name = name.strip().casefold()
     if not name or len(name) > 64 or any(c.isspace() for c in name):
@@ -236,8 +294,7 @@ def _normalise(name: str) -> str:
 def add_guide(name: str, password: str) -> None:
     """Create the guide NAME with a password."""
     name = _normalise(name)
-    if len(password) < 8:
-        raise click.BadParameter("use at least 8 characters", param_hint="password")
+    _check_password(password)
     if db.session.scalar(select(User).where(User.username == name)):
         raise click.ClickException(f"guide {name!r} exists; use set-password")
     db.session.add(User(username=name, password_hash=generate_password_hash(password)))
@@ -253,11 +310,32 @@ def set_password(name: str, password: str) -> None:
     user = db.session.scalar(select(User).where(User.username == _normalise(name)))
     if user is None:
         raise click.ClickException(f"no guide {name!r}")
-    if len(password) < 8:
-        raise click.BadParameter("use at least 8 characters", param_hint="password")
+    _check_password(password)
     user.password_hash = generate_password_hash(password)
+    revoke_sessions(user)
     db.session.commit()
-    click.echo(f"New password set for {user.username!r}.")
+    click.echo(f"New password set for {user.username!r}; their sessions ended.")
+
+
+@guide_cli.command("remove")
+@click.argument("name")
+@click.confirmation_option(prompt="Remove this guide and end their sessions?")
+def remove_guide(name: str) -> None:
+    """Remove the guide NAME; what they made stays, without their name on it."""
+    user = db.session.scalar(select(User).where(User.username == _normalise(name)))
+    if user is None:
+        raise click.ClickException(f"no guide {name!r}")
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if any(
+                fk.column.table.name == User.__tablename__ for fk in column.foreign_keys
+            ):
+                db.session.execute(
+                    update(table).where(column == user.id).values({column.name: None})
+                )
+    db.session.delete(user)
+    db.session.commit()
+    click.echo(f"Removed guide {user.username!r}; their sessions ended.")
 
 
 @guide_cli.command("list")

@@ -42,6 +42,11 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         if app.config["SESSION_COOKIE_SECURE"]:
             return True
+        # Public over HTTPS (a TLS proxy in front may speak plain HTTP to us).
+        if app.config.get("PREFERRED_URL_SCHEME") == "https":
+            return True
+        if str(app.config.get("PUBLIC_URL") or "").startswith("https://"):
+            return True
         return has_request_context() and request.is_secure
 
 
