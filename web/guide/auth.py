@@ -9,6 +9,7 @@ view forgets ``@login_required``.
 from __future__ import annotations
 
 import functools
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -44,10 +45,10 @@ from wtforms.validators import Length
 from web.services.db import db
 from web.services.models import User
 from web.services.models import utcnow
-from web.services.security import attempts_since
 from web.services.security import clear_attempts
 from web.services.security import client_address
-from web.services.security import record_attempt
+from web.services.security import forget_attempts
+from web.services.security import reserve_attempt
 
 bp = Blueprint("auth", __name__, url_prefix="/guide")
 
@@ -179,6 +180,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_FAILURES_PER_NAME", 5)
     app.config.setdefault("LOGIN_FAILURES_PER_ADDRESS", 20)
     app.config.setdefault("LOGIN_WINDOW_S", 15 * 60)
+    # After the free failures: wait 2 s, then 4, 8, ... up to 15 min.
+    app.config.setdefault("LOGIN_DELAY_S", 2)
+    app.config.setdefault("LOGIN_MAX_DELAY_S", 15 * 60)
     # First of all hooks, before CSRF: anonymous requests to /guide get the
     # same answer (sign in, or 401) whatever else is wrong with them.
     app.before_request_funcs.setdefault(None, []).insert(0, _gate)
@@ -199,24 +203,37 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _throttled(name: str) -> float:
-    """Seconds to wait before another try with this name from here, or 0."""
+def _reserve_try(name: str) -> tuple[float, list[int]]:
+    """Count this try per (name, address) and per address, or say how long to wait.
+
+    Never per name alone: a stranger's failures elsewhere cannot keep the
+    guide out (`web.services.security.reserve_attempt`).
+    """
     config = current_app.config
-    window = float(config["LOGIN_WINDOW_S"])
-    worst = 0.0
-    for kind, value, limit in (
-        ("login-name", name, config["LOGIN_FAILURES_PER_NAME"]),
-        ("login-addr", client_address(), config["LOGIN_FAILURES_PER_ADDRESS"]),
-    ):
-        count, wait = attempts_since(kind, value, window)
-        if count >= limit:
-            worst = max(worst, wait)
-    return worst
+    address = client_address()
+    return reserve_attempt(
+        [
+            (
+                "login-pair",
+                f"{name}\0{address}",
+                int(config["LOGIN_FAILURES_PER_NAME"]),
+            ),
+            ("login-addr", address, int(config["LOGIN_FAILURES_PER_ADDRESS"])),
+        ],
+        window_s=float(config["LOGIN_WINDOW_S"]),
+        delay_s=float(config["LOGIN_DELAY_S"]),
+        max_delay_s=float(config["LOGIN_MAX_DELAY_S"]),
+    )
+
+
+def _wait_message(wait_s: float) -> str:
+    minutes = max(1, math.ceil(wait_s / 60))
+    return _("Too many failed sign-ins. Try again in %(n)s min.", n=minutes)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
-    """Sign a guide in; repeated failures lock the name and the address for a while."""
+    """Sign a guide in; repeated failures from one address wait longer and longer."""
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -226,24 +243,22 @@ def login() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         name = form.username.data.strip().casefold()
-        wait = _throttled(name)
+        wait, counted = _reserve_try(name)
         if wait:
-            minutes = max(1, round(wait / 60))
-            error = _("Too many failed sign-ins. Try again in %(n)s min.", n=minutes)
+            error = _wait_message(wait)
             response = render_template("guide/login.html", form=form, error=error)
-            return response, 429, {"Retry-After": str(int(wait))}
+            return response, 429, {"Retry-After": str(math.ceil(wait))}
         user = db.session.scalar(select(User).where(User.username == name))
         valid = check_password_hash(
             user.password_hash if user else _DUMMY_HASH, form.password.data
         )
         if user is not None and valid:
-            clear_attempts("login-name", name)
+            forget_attempts(counted)
+            clear_attempts("login-pair", f"{name}\0{client_address()}")
             start_session(user)
             user.last_login_at = utcnow()
             db.session.commit()
             return redirect(_safe_next(form.next.data), 303)
-        record_attempt("login-name", name)
-        record_attempt("login-addr", client_address())
         error = _("Wrong user name or password.")
         status = 401
     elif request.method == "POST":

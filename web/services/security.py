@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+import zlib
 from datetime import timedelta
 
 from flask import Flask
@@ -25,6 +26,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.services.db import write_transaction
@@ -135,6 +137,59 @@ def record_attempt(kind: str, value: str) -> None:
     with write_transaction() as session:
         session.add(Attempt(kind=kind, key=_key(kind, value), at=now))
         session.execute(delete(Attempt).where(Attempt.at < now - PURGE_AFTER))
+
+
+def reserve_attempt(
+    limits: list[tuple[str, str, int]],
+    *,
+    window_s: float,
+    delay_s: float,
+    max_delay_s: float,
+) -> tuple[float, list[int]]:
+    """Check and count one attempt against every ``(kind, value, free)`` limit.
+
+    ``free`` attempts in the window pass at once; after that each one waits
+    ``delay_s``, doubling with every further attempt (at most ``max_delay_s``)
+    since the last. A delay, never a lock: after the wait a try is checked.
+    The check and the count are one transaction, so concurrent tries cannot
+    pass the limit together: returns the seconds to wait (nothing counted), or
+    0 and the ids of the attempts counted, which the caller may forget again
+    (`forget_attempts`) when the attempt succeeded.
+    """
+    now = utcnow()
+    since = now - timedelta(seconds=window_s)
+    keys = [(kind, _key(kind, value), free) for kind, value, free in limits]
+    with write_transaction() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            for _kind, key, _free in keys:  # SQLite: BEGIN IMMEDIATE already
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:k)"),
+                    {"k": zlib.crc32(key.encode())},
+                )
+        wait = 0.0
+        for kind, key, free in keys:
+            count, last = session.execute(
+                select(func.count(Attempt.id), func.max(Attempt.at)).where(
+                    Attempt.kind == kind, Attempt.key == key, Attempt.at > since
+                )
+            ).one()
+            if count >= free and last is not None:
+                delay = min(max_delay_s, delay_s * 2.0 ** min(count - free, 60))
+                wait = max(wait, delay - (now - last).total_seconds())
+        if wait > 0:
+            return wait, []
+        rows = [Attempt(kind=kind, key=key, at=now) for kind, key, _free in keys]
+        session.add_all(rows)
+        session.execute(delete(Attempt).where(Attempt.at < now - PURGE_AFTER))
+        session.flush()
+        return 0.0, [row.id for row in rows]
+
+
+def forget_attempts(ids: list[int]) -> None:
+    """Uncount attempts made by `reserve_attempt` (the attempt succeeded)."""
+    if ids:
+        with write_transaction() as session:
+            session.execute(delete(Attempt).where(Attempt.id.in_(ids)))
 
 
 def clear_attempts(kind: str, value: str) -> None:
