@@ -11,6 +11,7 @@ from flask import render_template
 from flask import request
 from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
@@ -58,6 +59,9 @@ def error_response(message: str, status: int) -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    # Before every before_request hook (the /guide gate builds URLs): a Host
+    # werkzeug refuses gets its 400 here.
+    app.url_value_preprocessor(_host_usable)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
@@ -74,6 +78,14 @@ def init_app(app: Flask) -> None:
     def unexpected(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error on %s", request.path)
         return error_response(InternalServerError.description, 500)
+
+
+def _host_usable(_endpoint: str | None, _values: dict[str, object] | None) -> None:
+    if request_ctx.url_adapter is None:
+        error = request.routing_exception
+        if isinstance(error, HTTPException):
+            raise error
+        raise BadRequest()
 
 
 def _domain_handler(status: int):  # type: ignore[no-untyped-def]

@@ -197,6 +197,10 @@ def _safe_next(target: str | None) -> str:
     default = url_for("auth.home")
     if not target:
         return default
+    # A newline would split the Location header; a backslash reads as "/" to
+    # browsers ("/\\evil.example"): neither belongs in a guide page's path.
+    if any(ord(char) < 32 or ord(char) == 127 or char == "\\" for char in target):
+        return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not is_guide_path(parts.path):
         return default

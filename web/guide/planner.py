@@ -34,7 +34,6 @@ from geo.planning import totals
 from geo.tour import Leg
 from geo.tour import Stop
 from geo.tour import Tour
-from web import MAX_ID
 from web.errors import BadRequestParameter
 from web.errors import error_response
 from web.guide.auth import current_guide
@@ -46,6 +45,7 @@ from web.services.guide_models import TourState
 from web.services.i18n import current_lang
 from web.services.i18n import pick
 from web.services.models import utcnow
+from web.services.params import db_int
 from web.services.tour_store import STATE_ID
 from web.services.tour_store import all_known_legs
 from web.services.tour_store import base_tour
@@ -105,8 +105,7 @@ def _published_variant_id() -> int | None:
 
 
 def _variant(variant_id: int) -> RouteVariant:
-    # ?variant= may be any integer; ids fit in 64 bits.
-    variant = db.session.get(RouteVariant, variant_id) if variant_id <= MAX_ID else None
+    variant = db.session.get(RouteVariant, variant_id)
     if variant is None:
         abort(404, _("No such route variant."))
     return variant
@@ -149,7 +148,8 @@ def plan() -> str:
     """The planner page: the published order, or a saved variant to work on."""
     stops = catalogue()
     current = [stop.id for stop in refresh().stops]
-    variant_id = request.args.get("variant", type=int)
+    # Not a 64-bit integer: no variant asked for (werkzeug drops the ValueError).
+    variant_id = request.args.get("variant", type=db_int)
     loaded = None
     if variant_id is not None:
         loaded = _variant(variant_id)

@@ -39,6 +39,8 @@ from web.services.guide_models import Calibration
 from web.services.i18n import LANGUAGE_NAMES
 from web.services.models import User
 from web.services.models import utcnow
+from web.services.params import db_int
+from web.services.params import number
 from web.services.tour_store import EditConflictError
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
@@ -175,7 +177,7 @@ def edit(stop_id: str) -> ResponseReturnValue:
     if request.method == "POST":
         values = dict(request.form)
         try:
-            expected = int(request.form.get("version", ""))
+            expected = db_int(request.form.get("version", ""))
         except ValueError:
             abort(400, _("The form is missing its version; reload the page."))
         feature = feature_from_form(stop, request.form.to_dict())
@@ -261,9 +263,9 @@ def set_position(stop_id: str) -> ResponseReturnValue:
     stop = _stop(stop_id)
     form = request.form
     try:
-        lon, lat = check_lonlat(float(form["lon"]), float(form["lat"]))
-        accuracy = float(form.get("accuracy", "nan"))
-        expected = int(form.get("version", ""))
+        lon, lat = check_lonlat(number(form["lon"]), number(form["lat"]))
+        accuracy = number(form.get("accuracy", "nan"))
+        expected = db_int(form.get("version", ""))
     except (BadCoordinateError, KeyError, ValueError):
         abort(400, _("No usable position was sent; try again."))
     if not math.isfinite(accuracy) or accuracy <= 0 or accuracy > 5000:

@@ -39,6 +39,7 @@ from web.services.db import write_transaction
 from web.services.guide_models import LiveWalk
 from web.services.i18n import pick
 from web.services.models import utcnow
+from web.services.params import number
 
 bp = Blueprint("live", __name__)
 
@@ -194,8 +195,8 @@ def share_position(code: str) -> ResponseReturnValue:
     """The guide's position while sharing is on (JSON: lat, lon, accuracy)."""
     body = request.get_json(silent=True) or {}
     try:
-        lon, lat = check_lonlat(float(body["lon"]), float(body["lat"]))
-        accuracy = float(body.get("accuracy", math.nan))
+        lon, lat = check_lonlat(number(body["lon"]), number(body["lat"]))
+        accuracy = number(body.get("accuracy", math.nan))
     except (BadCoordinateError, KeyError, TypeError, ValueError):
         raise BadRequestParameter(_("Not a position.")) from None
     if not math.isfinite(accuracy) or not 0 <= accuracy <= 10_000:
