@@ -11,7 +11,7 @@ if [ -z "${FLASK_SECRET_KEY:-}" ]; then
   export FLASK_SECRET_KEY
 fi
 echo "The guide is starting on http://${HOST:-127.0.0.1}:${PORT:-5000}/"
-# Two worker processes, as in production; `flask run` works too for development.
-# No access log: query strings can carry a visitor's position (route requests).
-exec .venv/bin/gunicorn --workers "${WORKERS:-2}" --bind "${HOST:-127.0.0.1}:${PORT:-5000}" \
-  "app:create_app()"
+# gunicorn.conf.py: two processes of threaded workers (slow clients cannot hold
+# them), timeouts, no access log (query strings can carry a visitor's position),
+# client addresses masked in the error log. `flask run` works for development.
+exec .venv/bin/gunicorn --config gunicorn.conf.py "app:create_app()"
