@@ -54,6 +54,7 @@ class LiveServer:
             **{key: value for key, value in os.environ.items() if key not in dropped},
             "FLASK_SECRET_KEY": "browser-tests-secret-key",
             "FLASK_DATABASE": str(instance / "guide.sqlite3"),
+            "FLASK_PUBLIC_URL": self.url,
             **(env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None

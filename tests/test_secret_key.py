@@ -16,6 +16,7 @@ def config(tmp_path, **extra):
         "DATABASE": str(tmp_path / "guide.sqlite3"),
         # Not the checkout's instance/secret_key, which setup.sh makes.
         "SECRET_KEY_FILE": str(tmp_path / "secret_key"),
+        "PUBLIC_URL": "https://walk.example.org",
         **extra,
     }
 

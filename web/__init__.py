@@ -55,6 +55,8 @@ def register(app: Flask) -> None:
     from web.services import db
     from web.services import headers
     from web.services import i18n
+    from web.services import links
+    from web.services import privacy
     from web.services import security
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
@@ -62,6 +64,7 @@ def register(app: Flask) -> None:
     db.init_app(app)
     security.init_app(app)
     headers.init_app(app)
+    links.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     dates.init_app(app)
@@ -74,6 +77,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(walk.bp)
     guide.init_app(app)
     app.jinja_env.filters["tel"] = tel_href
+    privacy.init_app(app)  # last: purges what has been kept long enough
 
 
 def tel_href(phone: str) -> str:

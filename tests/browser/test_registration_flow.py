@@ -23,6 +23,7 @@ def dates_server(tmp_path):
         {
             "DATABASE": str(tmp_path / "guide.sqlite3"),
             "SECRET_KEY": "browser-tests-secret-key",
+            "PUBLIC_URL": server.url,
         }
     )
     date_id = add_date(app, capacity=8, days=5)

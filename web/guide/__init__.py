@@ -18,9 +18,12 @@ def init_app(app: Flask) -> None:
     from web.guide import stops
     from web.guide import tracks
     from web.public import live
+    from web.services import privacy
     from web.services import tour_store
 
     auth.init_app(app)
+    if "purge" not in auth.guide_cli.commands:
+        auth.guide_cli.add_command(privacy.purge_command)
     dates.init_app(app)
     tour_store.init_app(app)
     for module in (planner, check, live, stops, tracks):

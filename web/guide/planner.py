@@ -44,6 +44,7 @@ from web.services.guide_models import RouteVariant
 from web.services.guide_models import TourState
 from web.services.i18n import current_lang
 from web.services.i18n import pick
+from web.services.links import external_url
 from web.services.models import utcnow
 from web.services.params import db_int
 from web.services.tour_store import STATE_ID
@@ -266,13 +267,8 @@ def variant_gpx(variant_id: int) -> Response:
     """The variant as GPX: waypoints, route and path."""
     variant = _variant(variant_id)
     tour = variant_tour(json.loads(variant.stops_json))
-    urls = {
-        stop.id: url_for("pages.stop", stop_id=stop.id, _external=True)
-        for stop in tour.stops
-    }
-    xml = tour_to_gpx(
-        tour, current_lang(), urls=urls, home=url_for("pages.index", _external=True)
-    )
+    urls = {stop.id: external_url("pages.stop", stop_id=stop.id) for stop in tour.stops}
+    xml = tour_to_gpx(tour, current_lang(), urls=urls, home=external_url("pages.index"))
     slug = re.sub(r"[^a-z0-9]+", "-", variant.name.casefold()).strip("-") or "variant"
     return gpx_response(xml, f"{tour.id}-{slug}.gpx")
 

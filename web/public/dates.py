@@ -50,6 +50,7 @@ from web.services import booking
 from web.services import mail
 from web.services.db import db
 from web.services.i18n import pick
+from web.services.links import external_url
 from web.services.models import CALLED_OFF
 from web.services.models import CANCELLED
 from web.services.models import CONFIRMED
@@ -467,7 +468,7 @@ def _entry(tour_date: TourSession, code: str | None = None) -> CalendarEntry:
         lines.append(
             _("Your code: %(code)s", code=booking.format_code(code))
             + " · "
-            + url_for("dates.cancel", code=code, _external=True)
+            + external_url("dates.cancel", code=code)
         )
     return CalendarEntry(
         uid=f"date-{tour_date.id}{'-' + code if code else ''}@{tour.id}",
@@ -478,7 +479,7 @@ def _entry(tour_date: TourSession, code: str | None = None) -> CalendarEntry:
         description="\n\n".join(lines),
         location=tour_date.meeting_point or pick(tour.meeting_point),
         latlon=(meeting.lat, meeting.lon),
-        url=url_for("dates.register", session_id=tour_date.id, _external=True),
+        url=external_url("dates.register", session_id=tour_date.id),
     )
 
 

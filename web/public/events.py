@@ -17,7 +17,6 @@ from flask import Response
 from flask import abort
 from flask import current_app
 from flask import render_template
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -36,6 +35,7 @@ from web.public.dates import ics_response
 from web.services.booking import local_now
 from web.services.db import db
 from web.services.i18n import pick
+from web.services.links import external_url
 from web.services.models import GuideEvent
 
 bp = Blueprint("events", __name__)
@@ -185,7 +185,7 @@ def event_ics(event_id: str) -> Response:
         description=description,
         location=event.venue or "",
         latlon=event.latlon,
-        url=event.link or url_for("events.index", _external=True),
+        url=event.link or external_url("events.index"),
         all_day=event.all_day,
     )
     return ics_response(to_ics(entry), f"{event.id}.ics")

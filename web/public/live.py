@@ -38,8 +38,10 @@ from web.services.db import db
 from web.services.db import write_transaction
 from web.services.guide_models import LiveWalk
 from web.services.i18n import pick
+from web.services.links import external_url
 from web.services.models import utcnow
 from web.services.params import number
+from web.services.privacy import erase_expired_positions
 
 bp = Blueprint("live", __name__)
 
@@ -71,6 +73,10 @@ def _walk(code: str) -> LiveWalk:
     )
     if walk is None:
         abort(404, _("No live walk has this code. Check it with your guide."))
+    if not is_live(walk) and walk.guide_position_at is not None:
+        # Ended or expired: the position goes now (web.services.privacy).
+        erase_expired_positions()
+        db.session.refresh(walk)
     return walk
 
 
@@ -85,7 +91,7 @@ def _active_walks() -> list[LiveWalk]:
 
 def join_url(code: str) -> str:
     """The link guests open (and the QR code holds)."""
-    return url_for("live.guest", code=code, _external=True)
+    return external_url("live.guest", code=code)
 
 
 def qr_svg(code: str) -> Markup:
@@ -114,6 +120,7 @@ def start() -> ResponseReturnValue:
     """Start a live walk at the meeting point; it ends by itself after 4 hours."""
     guide = current_guide()
     now = utcnow()
+    erase_expired_positions()  # the walks before this one
     with write_transaction() as session:
         for _attempt in range(5):
             code = new_code()
@@ -320,11 +327,7 @@ def state(walk: LiveWalk) -> dict[str, Any]:
 @bp.get("/api/live/<code>")
 def api_state(code: str) -> Response:
     """The live walk's state for polling guests (never cached)."""
-    walk = db.session.scalar(
-        select(LiveWalk).where(LiveWalk.code == normalise_code(code))
-    )
-    if walk is None:
-        abort(404, _("No live walk has this code. Check it with your guide."))
+    walk = _walk(code)
     response = jsonify(state(walk))
     db.session.rollback()
     response.headers["Cache-Control"] = "no-store"
