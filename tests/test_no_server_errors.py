@@ -281,6 +281,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "stop_id": "middle",
             "rest": "nowhere",
             "package": "leaflet",
+            "kind": "tour",
             "filename": "leaflet.js",
         },
         "live_code": live_code,
@@ -470,6 +471,7 @@ def test_shipped_tour_public_pages(real_client) -> None:
         "event_id": "x",
         "rest": "x",
         "package": "leaflet",
+        "kind": "tour",
         "filename": "leaflet.css",
     }
     problems = []

@@ -219,3 +219,13 @@ def test_guide_pages_are_not_cached(client, guide):
 def test_login_page_in_russian(client):
     text = client.get("/guide/login?lang=ru").get_data(as_text=True)
     assert "Пароль" in text
+
+
+def test_big_bodies_are_refused_before_they_are_read(client):
+    """No global body limit once let 300 MB to /guide/login be spooled to disk."""
+    import io
+
+    body = {"username": "x", "file": (io.BytesIO(b"0" * 2_000_000), "big.bin")}
+    response = client.post("/guide/login", data=body)
+    assert response.status_code == 413
+    assert 'class="site-header"' in response.get_data(as_text=True)

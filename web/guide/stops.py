@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -54,6 +55,8 @@ from web.services.tour_store import stop_version
 bp = Blueprint("stops", __name__, url_prefix="/guide/stops")
 
 GOOD_ACCURACY_M = 20.0
+# A calibration moving the pin further than this needs "move it this far".
+MAX_MOVE_M = 500.0
 TEXT_FIELDS = ("name", "summary", "narrative")
 
 
@@ -254,6 +257,7 @@ def calibrate(stop_id: str) -> str:
         verified=field_verified(stop_id),
         log=log,
         good_m=GOOD_ACCURACY_M,
+        far_m=current_app.config.get("CALIBRATION_MAX_MOVE_M", MAX_MOVE_M),
     )
 
 
@@ -270,6 +274,20 @@ def set_position(stop_id: str) -> ResponseReturnValue:
         abort(400, _("No usable position was sent; try again."))
     if not math.isfinite(accuracy) or accuracy <= 0 or accuracy > 5000:
         abort(400, _("No usable position was sent; try again."))
+    moved_m = haversine_m((stop.lon, stop.lat), (lon, lat))
+    max_move_m = float(current_app.config.get("CALIBRATION_MAX_MOVE_M", MAX_MOVE_M))
+    if moved_m > max_move_m and form.get("confirm_far") != "yes":
+        # A fix from the wrong place (or a made-up one) would move the stop
+        # across town: only when the guide says so.
+        flash(
+            _(
+                "Not saved: that is %(d)s m from the pin (more than %(limit)s m)."
+                " Check that you stand at the stop, or tick “move it this far”.",
+                d=round(moved_m),
+                limit=round(max_move_m),
+            )
+        )
+        return redirect(url_for("stops.calibrate", stop_id=stop_id), 303)
     confirmed = form.get("confirm_poor") == "yes"
     if accuracy > GOOD_ACCURACY_M and not confirmed:
         flash(

@@ -27,6 +27,7 @@ from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.services.db import write_transaction
@@ -34,6 +35,11 @@ from web.services.models import Attempt
 from web.services.models import utcnow
 
 csrf = CSRFProtect()
+
+# Request bodies: forms and JSON are small; routes that take files say more here
+# (endpoint -> bytes). Larger bodies get a 413 before anything reads them.
+MAX_BODY_BYTES = 1024 * 1024
+UPLOAD_LIMITS: dict[str, int] = {}
 
 PURGE_AFTER = timedelta(days=1)
 
@@ -69,6 +75,9 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)
     csrf.init_app(app)
     app.before_request(_json_body_is_an_object)  # after the CSRF check
 
@@ -81,6 +90,17 @@ def init_app(app: Flask) -> None:
             "Please reload the page and try again."
         )
         return error_response(message, 400)
+
+
+def _body_limit() -> None:
+    # First of the hooks: a body declared too big is refused unread (werkzeug
+    # would hand CSRF an empty form, and the answer would be a CSRF error).
+    limit = UPLOAD_LIMITS.get(request.endpoint or "")
+    if limit:
+        request.max_content_length = limit
+    allowed = request.max_content_length
+    if allowed is not None and (request.content_length or 0) > allowed:
+        raise RequestEntityTooLarge()
 
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
