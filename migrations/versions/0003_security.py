@@ -5,7 +5,7 @@ Revises: 0002_guide_tools
 Create Date: 2026-12-01 23:00:00
 
 Sessions signed before this revision hold no version and no sign-in time: the
-guide signs in again once (web.guide.auth.current_guide).
+guide signs in again once (web.guide.current_guide).
 """
 
 import sqlalchemy as sa

@@ -55,10 +55,10 @@ def add_guide(app, name: str = "anna") -> int:
 
 
 def signed_in(app, user_id: int):
-    """A client holding the session that signing in gives (web.guide.auth)."""
+    """A client holding the session that signing in gives (web.guide)."""
     from flask import session
 
-    from web.guide.auth import start_session
+    from web.guide import start_session
 
     client = app.test_client()
     with app.test_request_context():

@@ -141,14 +141,12 @@ def precache_urls() -> list[str]:
 
 def map_script_urls(languages: tuple[str, ...] | list[str]) -> list[str]:
     """The scripts of the maps on the offline pages, in every language."""
-    from web.public.pages import _cached_map
+    from web.public.pages import drawn_map
 
     urls = []
     for lang in languages:
         with force_locale(lang):
-            urls += [
-                script_url(kind, _cached_map(kind)) for kind in ("tour", "meeting")
-            ]
+            urls += [script_url(kind, drawn_map(kind)) for kind in ("tour", "meeting")]
     return urls
 
 
