@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from geo.loader import load_tour
+from web import settings
 
 ROOT = Path(__file__).resolve().parent
 # Keys from examples and tutorials: anyone could sign a session with them.
@@ -43,28 +44,12 @@ NO_SECRET = (
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the guide: config, tour data (validated once), extensions, blueprints."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(
-        SECRET_KEY=None,
-        SECRET_KEY_FILE=os.path.join(app.instance_path, "secret_key"),
-        TOUR_DATA=str(ROOT / "tour_data"),
-        TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        DATABASE=os.path.join(app.instance_path, "guide.sqlite3"),
-        COMPRESS_ALGORITHM=["br", "gzip"],
-        COMPRESS_MIMETYPES=[
-            "text/html",
-            "text/css",
-            "text/javascript",
-            "application/javascript",
-            "application/json",
-            "application/geo+json",
-            "application/gpx+xml",
-            "application/manifest+json",
-            "image/svg+xml",
-        ],
-    )
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env()
-    if test_config is not None:
+    app.config.from_mapping(settings.defaults(app))  # every key: web/settings.py
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        # Tests say all they need: no instance/config.py, no FLASK_* of the shell.
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = secret_key(app)
@@ -74,10 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from web import register
 
-    register(app)
-    from web import cli
-
-    cli.init_app(app)  # `flask tour ...`, and the router in extensions["router"]
+    register(app)  # the services (the router among them), the error path, the rooms
     return app
 
 

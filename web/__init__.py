@@ -40,6 +40,7 @@ def register(app: Flask) -> None:
     """Wire services, the error path, the public pages and the guides' tools."""
     from flask_compress import Compress
 
+    from web import cli
     from web import errors
     from web import guide
     from web.public import api
@@ -58,6 +59,7 @@ def register(app: Flask) -> None:
     from web.services import i18n
     from web.services import links
     from web.services import privacy
+    from web.services import routing
     from web.services import security
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
@@ -77,6 +79,8 @@ def register(app: Flask) -> None:
     share.init_app(app)
     app.register_blueprint(walk.bp)
     guide.init_app(app)
+    routing.init_app(app)
+    cli.init_app(app)
     app.jinja_env.filters["tel"] = tel_href
     privacy.init_app(app)  # last: purges what has been kept long enough
 

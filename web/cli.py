@@ -1,4 +1,4 @@
-"""``flask tour ...``: street data and walking routes; the app's router at start-up."""
+"""``flask tour ...``: street data, walking routes, the pre-publish check, export."""
 
 from __future__ import annotations
 
@@ -27,12 +27,10 @@ from geo.osm import read_osm
 from geo.routing import street_router
 from web.services.routing import FETCHED_NAME
 from web.services.routing import base_street_files
-from web.services.routing import make_router
 from web.services.routing import street_files
 from web.services.routing import tour_bbox
 from web.services.routing import tour_of
 
-OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 
@@ -40,9 +38,8 @@ tour_cli = AppGroup("tour", help="The tour's data: streets, walking routes, chec
 
 
 def init_app(app: Flask) -> None:
-    """Register ``flask tour`` and build the router once, into extensions["router"]."""
+    """Register ``flask tour``."""
     app.cli.add_command(tour_cli)
-    app.extensions["router"] = make_router(app)
 
 
 @tour_cli.command("build-route")
@@ -116,7 +113,9 @@ def _write_atomically(target: Path, text: str) -> None:
 
 @tour_cli.command("fetch-streets")
 @click.option(
-    "--url", default=None, help=f"Overpass API endpoint; default {OVERPASS_URL}."
+    "--url",
+    default=None,
+    help="Overpass API endpoint; default: the OVERPASS_URL setting.",
 )
 @click.option(
     "--timeout",
@@ -135,7 +134,7 @@ def _write_atomically(target: Path, text: str) -> None:
 def fetch_streets(url: str | None, timeout_s: float, output: Path | None) -> None:
     """Download the walkable OSM ways around the tour from the Overpass API."""
     app = current_app
-    url = url or app.config.get("OVERPASS_URL", OVERPASS_URL)
+    url = url or app.config["OVERPASS_URL"]
     target = output or Path(app.instance_path) / FETCHED_NAME
     bbox = tour_bbox(app)
     query = overpass_query(bbox, WALKABLE_HIGHWAYS, timeout_s=max(1, int(timeout_s)))

@@ -34,9 +34,6 @@ from web.services.models import User
 SESSION_KEY = "guide_id"
 VERSION_KEY = "guide_version"
 SIGNED_IN_KEY = "signed_in_at"
-# However active, a guide signs in again after this long (the idle timeout,
-# PERMANENT_SESSION_LIFETIME, is 12 hours).
-SESSION_MAX_AGE_S = 3 * 24 * 3600
 # Endpoints under /guide that anonymous visitors may reach.
 PUBLIC_ENDPOINTS = {"auth.login"}
 # Links on the guide's start page: (endpoint, label), in this order.
@@ -67,7 +64,6 @@ def init_app(app: Flask) -> None:
     from web.services import privacy
     from web.services import tour_store
 
-    app.config.setdefault("GUIDE_SESSION_MAX_AGE_S", SESSION_MAX_AGE_S)
     # First of all hooks, before CSRF: anonymous requests to /guide get the
     # same answer (sign in, or 401) whatever else is wrong with them.
     app.before_request_funcs.setdefault(None, []).insert(0, _gate)

@@ -69,12 +69,6 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
 
 def init_app(app: Flask) -> None:
     """The sign-in pages and the ``flask guide`` commands."""
-    app.config.setdefault("LOGIN_FAILURES_PER_NAME", 5)
-    app.config.setdefault("LOGIN_FAILURES_PER_ADDRESS", 20)
-    app.config.setdefault("LOGIN_WINDOW_S", 15 * 60)
-    # After the free failures: wait 2 s, then 4, 8, ... up to 15 min.
-    app.config.setdefault("LOGIN_DELAY_S", 2)
-    app.config.setdefault("LOGIN_MAX_DELAY_S", 15 * 60)
     app.register_blueprint(bp)
     app.cli.add_command(guide_cli)
 

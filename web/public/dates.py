@@ -49,6 +49,8 @@ from web import get_tour
 from web.services import booking
 from web.services import mail
 from web.services.db import db
+from web.services.i18n import currency_symbol
+from web.services.i18n import format_number
 from web.services.i18n import pick
 from web.services.links import external_url
 from web.services.models import CALLED_OFF
@@ -170,9 +172,6 @@ class RegistrationForm(FlaskForm):  # type: ignore[misc]
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the date filters and ``upcoming_dates`` for templates."""
-    app.config.setdefault("TOUR_TIMEZONE", "Asia/Bishkek")
-    app.config.setdefault("REGISTRATIONS_PER_ADDRESS", 10)
-    app.config.setdefault("REGISTRATION_WINDOW_S", 3600)
     app.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
     app.register_blueprint(bp)
     app.jinja_env.filters.update(
@@ -275,9 +274,9 @@ def _new_form(tour_date: TourSession) -> RegistrationForm:
 
 
 def _language_name(lang: str) -> str:
-    from web.services.i18n import LANGUAGE_NAMES
+    from web.services.i18n import language_name
 
-    return LANGUAGE_NAMES.get(lang, lang)
+    return language_name(lang)
 
 
 def _form_page(
@@ -454,8 +453,8 @@ def _entry(tour_date: TourSession, code: str | None = None) -> CalendarEntry:
         pick(tour.meeting_directions),
         _(
             "Price: %(amount)s %(currency)s per person",
-            amount=tour_date.price_amount,
-            currency=tour_date.price_currency,
+            amount=format_number(tour_date.price_amount),
+            currency=currency_symbol(tour_date.price_currency),
         ),
         _("What to bring: %(what)s", what=pick(tour.what_to_bring)),
     ]

@@ -16,13 +16,11 @@ from flask import Response
 from flask import current_app
 from flask import request
 
-HSTS_MAX_AGE_S = 365 * 24 * 3600
 PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=()"
 
 
 def init_app(app: Flask) -> None:
     """Compute the policy once and set the headers after every request."""
-    app.config.setdefault("HSTS_MAX_AGE_S", HSTS_MAX_AGE_S)
     app.extensions["csp"] = content_security_policy(app.config["TILE_URL"])
     app.after_request(set_headers)
 

@@ -32,7 +32,6 @@ from web.services.models import Registration
 from web.services.models import TourSession
 from web.services.models import utcnow
 
-RETENTION_DAYS = 30
 _NO_POSITION = {
     "guide_lon": None,
     "guide_lat": None,
@@ -51,8 +50,7 @@ class Purged:
 
 def init_app(app: Flask) -> None:
     """Purge once at start-up (when the schema is current) and add the command."""
-    app.config.setdefault("REGISTRATION_RETENTION_DAYS", RETENTION_DAYS)
-    if app.config.get("DB_AUTO_UPGRADE", True):
+    if app.config["DB_AUTO_UPGRADE"]:
         with app.app_context():
             purge()
 

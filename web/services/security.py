@@ -34,9 +34,8 @@ from web.services.models import utcnow
 
 csrf = CSRFProtect()
 
-# Request bodies: forms and JSON are small; routes that take files say more here
-# (endpoint -> bytes). Larger bodies get a 413 before anything reads them.
-MAX_BODY_BYTES = 1024 * 1024
+# Request bodies: forms and JSON are small (MAX_CONTENT_LENGTH); routes that take
+# files say more here (endpoint -> bytes). Larger bodies get a 413 unread.
 UPLOAD_LIMITS: dict[str, int] = {}
 
 PURGE_AFTER = timedelta(days=1)
@@ -58,23 +57,16 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     """Cookie flags, CSRF protection and (optionally) proxy headers."""
+    # Not a setting: scripts never need the session cookie.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
-        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    # A guest may take a while over the form; the token lives as long as the session.
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    if app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=31):  # Flask's
-        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
     app.session_interface = SessionInterface()
-    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    proxies = int(app.config["TRUSTED_PROXIES"] or 0)
     if proxies:
         # Behind a reverse proxy: trust its X-Forwarded-For/-Proto for client
         # addresses (rate limits) and for HTTPS (Secure cookies).
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
-    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
-        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)
     csrf.init_app(app)
     app.before_request(_json_body_is_an_object)  # after the CSRF check
