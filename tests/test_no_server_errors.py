@@ -219,6 +219,7 @@ def _make_app(tmp: Path) -> Flask:
             "REGISTRATIONS_PER_ADDRESS": 0,
             # Nasty sign-ins are throttled soon (a 429 is fine, and no slow hashing).
             "LOGIN_FAILURES_PER_ADDRESS": 3,
+            "LOGIN_DELAY_S": 600,
             "MAIL_SERVER": "",  # no mail leaves the test
             "STREET_FILES": [],
         }

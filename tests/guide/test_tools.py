@@ -330,7 +330,7 @@ def test_calibration_refuses_poor_fixes_unless_confirmed(app, guide, guest):
 @pytest.mark.parametrize(
     ("lat", "lon"), [("-89.9", "0"), ("42.8730", "74.5573")], ids=["south-pole", "500m"]
 )
-def test_calibration_far_from_the_pin_needs_confirming(gapp, guide, guest, lat, lon):
+def test_calibration_far_from_the_pin_needs_confirming(app, guide, guest, lat, lon):
     url = "/guide/stops/frunze-plant-gate/calibrate"
     fix = {"lat": lat, "lon": lon, "accuracy": "5", "version": "0"}
     guide.post(url, data=fix)
@@ -342,8 +342,8 @@ def test_calibration_far_from_the_pin_needs_confirming(gapp, guide, guest, lat, 
     assert after["geometry"]["coordinates"] == [float(lon), float(lat)]
 
 
-def test_calibration_far_limit_is_configurable(gapp, guide, guest):
-    gapp.config["CALIBRATION_MAX_MOVE_M"] = 50
+def test_calibration_far_limit_is_configurable(app, guide, guest):
+    app.config["CALIBRATION_MAX_MOVE_M"] = 50
     url = "/guide/stops/frunze-plant-gate/calibrate"
     guide.post(
         url, data={"lat": "42.8690", "lon": "74.5573", "accuracy": "5", "version": "0"}

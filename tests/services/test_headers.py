@@ -110,8 +110,11 @@ def test_errors_and_refusals_carry_the_headers_too(client) -> None:
         assert check_headers(response, tiles=None) == [], response.status_code
 
 
-def test_the_configured_tile_server_is_the_only_other_image_source(real_client):
-    response = real_client.get("/")
+def test_the_configured_tile_server_is_the_only_other_image_source(tmp_path):
+    from tests.support import make_app
+
+    app = make_app(tmp_path, TILE_URL=TILES + "/{z}/{x}/{y}.png")
+    response = app.test_client().get("/")
     assert check_headers(response, tiles=TILES) == []
     rules = policy(response.headers["Content-Security-Policy"])
     assert TILES in rules["img-src"]
