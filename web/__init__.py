@@ -50,13 +50,17 @@ def register(app: Flask) -> None:
     from web.public import gpx
     from web.public import live
     from web.public import media as media_files
+    from web.public import maps
     from web.public import pages
     from web.public import pwa
     from web.public import share
     from web.public import walk
     from web.services import db
+    from web.services import headers
     from web.services import i18n
     from web.services import media
+    from web.services import links
+    from web.services import privacy
     from web.services import routing
     from web.services import security
 
@@ -64,6 +68,8 @@ def register(app: Flask) -> None:
     Compress(app)
     db.init_app(app)
     security.init_app(app)
+    headers.init_app(app)
+    links.init_app(app)
     i18n.init_app(app)
     media.init_app(app)
     errors.init_app(app)
@@ -72,12 +78,14 @@ def register(app: Flask) -> None:
     for module in (assets, pages, api, gpx, live, media_files):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
+    maps.init_app(app)
     share.init_app(app)
     app.register_blueprint(walk.bp)
     guide.init_app(app)
     routing.init_app(app)
     cli.init_app(app)
     app.jinja_env.filters["tel"] = tel_href
+    privacy.init_app(app)  # last: purges what has been kept long enough
 
 
 def tel_href(phone: str) -> str:

@@ -79,10 +79,46 @@ SETTINGS: tuple[Setting, ...] = (
     # --- security
     Setting(
         "SECRET_KEY",
-        "dev",
+        None,
         "text",
-        "Signs the session cookie and form tokens: set a long random one in"
-        " production.",
+        "Signs the session cookie and form tokens; outside debug and tests the"
+        " app refuses to start without one of 16+ characters that is not a"
+        " known default. None: the one in SECRET_KEY_FILE.",
+    ),
+    Setting(
+        "SECRET_KEY_FILE",
+        _instance_file("secret_key"),
+        "file",
+        "Where scripts/setup.sh keeps a random SECRET_KEY (mode 600).",
+        shown_default="`instance/secret_key`",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        None,
+        "URL",
+        "The address guests open (https://walk.example.org): the only source of"
+        " scheme and host in GPX, .ics, QR codes, e-mails and share links."
+        " Required outside debug and tests; start.sh sets it to where it serves.",
+    ),
+    Setting(
+        "PREFERRED_URL_SCHEME",
+        "http",
+        "http/https",
+        "https: the session cookie is Secure even when a TLS proxy speaks plain"
+        " HTTP to the app (so is it with an https PUBLIC_URL).",
+    ),
+    Setting(
+        "HSTS_MAX_AGE_S",
+        365 * 24 * 3600,
+        "seconds",
+        "Strict-Transport-Security max-age, sent on HTTPS responses.",
+    ),
+    Setting(
+        "MAX_CONTENT_LENGTH",
+        1024 * 1024,
+        "bytes",
+        "Largest request body; bigger ones get a 413 unread (the GPX upload"
+        " allows 16 MB).",
     ),
     Setting(
         "TRUSTED_PROXIES",
@@ -106,7 +142,14 @@ SETTINGS: tuple[Setting, ...] = (
         "PERMANENT_SESSION_LIFETIME",
         timedelta(hours=12),
         "seconds",
-        "How long a guide stays signed in.",
+        "How long a guide stays signed in without using the tools.",
+    ),
+    Setting(
+        "GUIDE_SESSION_MAX_AGE_S",
+        3 * 24 * 3600,
+        "seconds",
+        "How long a sign-in lasts however active the guide is; signing out, a"
+        " new password or `flask guide remove` end every session sooner.",
     ),
     Setting(
         "WTF_CSRF_TIME_LIMIT",
@@ -118,19 +161,32 @@ SETTINGS: tuple[Setting, ...] = (
         "LOGIN_FAILURES_PER_NAME",
         5,
         "count",
-        "Failed sign-ins with one user name before it is locked for a while.",
+        "Failed sign-ins with one user name from one address before each further"
+        " try there waits (nothing locks the name for other addresses).",
     ),
     Setting(
         "LOGIN_FAILURES_PER_ADDRESS",
         20,
         "count",
-        "Failed sign-ins from one address before it is locked for a while.",
+        "Failed sign-ins from one address, any names, before each further try waits.",
     ),
     Setting(
         "LOGIN_WINDOW_S",
         15 * 60,
         "seconds",
-        "The window in which sign-in failures are counted (and the lock lasts).",
+        "The window in which sign-in failures are counted.",
+    ),
+    Setting(
+        "LOGIN_DELAY_S",
+        2,
+        "seconds",
+        "The first wait after the free failures; it doubles with each failure.",
+    ),
+    Setting(
+        "LOGIN_MAX_DELAY_S",
+        15 * 60,
+        "seconds",
+        "The longest wait between sign-in tries.",
     ),
     Setting(
         "REGISTRATIONS_PER_ADDRESS",
@@ -143,6 +199,20 @@ SETTINGS: tuple[Setting, ...] = (
         3600,
         "seconds",
         "The window in which registrations per address are counted.",
+    ),
+    Setting(
+        "REGISTRATION_RETENTION_DAYS",
+        30,
+        "days",
+        "Guests' names, phones, e-mails and notes are erased this long after"
+        " their tour date (at start-up and by `flask guide purge`).",
+    ),
+    Setting(
+        "CALIBRATION_MAX_MOVE_M",
+        500.0,
+        "metres",
+        "A pin set in the field further than this from where it was needs"
+        ' "move it this far".',
     ),
     # --- database
     Setting(

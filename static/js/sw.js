@@ -215,13 +215,27 @@ function race(network, saved) {
   });
 }
 
-// Only the tour's own public pages and data: never a guide's or a guest's private page.
+// A query naming a place (?from=42.87,74.59) may be where the visitor stands:
+// such a response is never stored, as the README promises.
+const POSITION_PARAMS = ["from", "to", "lat", "lon", "lng", "pos", "position", "near"];
+
+function carriesPosition(url) {
+  for (const name of url.searchParams.keys()) {
+    if (POSITION_PARAMS.includes(name.toLowerCase())) return true;
+  }
+  return false;
+}
+
+// Only the tour's own public pages and data: never a guide's or a guest's private
+// page, never a position.
 function keepable(url, response, config) {
   const control = response.headers.get("Cache-Control") || "";
   if (/no-store|private/.test(control)) return false;
+  if (carriesPosition(url)) return false;
   return (
     isPage(url, config) ||
-    /^\/api\/(tour|stops|route)\b/.test(url.pathname) ||
+    /^\/api\/(tour|stops)\b/.test(url.pathname) ||
+    /^\/maps\/[\w-]+\.js$/.test(url.pathname) ||
     config.precache.includes(url.pathname + url.search)
   );
 }

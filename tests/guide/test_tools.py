@@ -333,6 +333,30 @@ def test_calibration_refuses_poor_fixes_unless_confirmed(app, guide, guest):
         assert entry.confirmed_poor and entry.user_id == 1
 
 
+@pytest.mark.parametrize(
+    ("lat", "lon"), [("-89.9", "0"), ("42.8730", "74.5573")], ids=["south-pole", "500m"]
+)
+def test_calibration_far_from_the_pin_needs_confirming(app, guide, guest, lat, lon):
+    url = "/guide/stops/frunze-plant-gate/calibrate"
+    fix = {"lat": lat, "lon": lon, "accuracy": "5", "version": "0"}
+    guide.post(url, data=fix)
+    assert "Not saved" in guide.get(url).get_data(as_text=True)
+    before = guest.get("/api/stops/frunze-plant-gate").get_json()
+    assert before["geometry"]["coordinates"] == [74.5573, 42.8685]
+    guide.post(url, data={**fix, "confirm_far": "yes"})
+    after = guest.get("/api/stops/frunze-plant-gate").get_json()
+    assert after["geometry"]["coordinates"] == [float(lon), float(lat)]
+
+
+def test_calibration_far_limit_is_configurable(app, guide, guest):
+    app.config["CALIBRATION_MAX_MOVE_M"] = 50
+    url = "/guide/stops/frunze-plant-gate/calibrate"
+    guide.post(
+        url, data={"lat": "42.8690", "lon": "74.5573", "accuracy": "5", "version": "0"}
+    )
+    assert "Not saved" in guide.get(url).get_data(as_text=True)
+
+
 def test_calibration_reroutes_the_legs_at_the_stop(guide, guest):
     old = {
         (f["properties"]["from"], f["properties"]["to"]): f

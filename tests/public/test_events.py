@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -142,12 +144,20 @@ def add_event(client, **fields):
     return client.post("/guide/events", data={**hidden_fields(page), **data})
 
 
+def map_script(client, html: str) -> str:
+    """The page's map script, served as a file of its own."""
+    src = re.search(r'<script src="(/maps/[^"]+)"', html)[1].replace("&amp;", "&")
+    response = client.get(src)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
 def test_guide_adds_an_upcoming_event_with_a_pin(guide):
     assert add_event(guide, lat="42.8746", lon="74.6122").status_code == 303
     html = guide.get("/events").get_data(as_text=True)
     upcoming = html.split("Past events")[0]
     assert "Concert" in upcoming and "Philharmonic" in upcoming
-    assert "folium-map" in html and "circleMarker" in html
+    assert "folium-map" in html and "circleMarker" in map_script(guide, html)
     ics = guide.get("/events/guide-1.ics")
     event = Calendar.from_ical(ics.data).walk("VEVENT")[0]
     assert event["geo"].latitude == pytest.approx(42.8746)
@@ -179,6 +189,10 @@ def test_event_text_is_escaped_on_the_map_and_page(guide):
     add_event(guide, title="<img src=x onerror=alert(1)>", lat="42.87", lon="74.6")
     html = guide.get("/events").get_data(as_text=True)
     assert "<img src=x" not in html
+    script = map_script(guide, html)
+    # The popup's HTML is the escaped title, written as a JSON string.
+    assert "\\u0026lt;img src=x" in script or "&lt;img src=x" in script
+    assert "<img" not in script and "\\u003cimg" not in script
 
 
 def test_remove_an_event(guide):

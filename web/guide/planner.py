@@ -33,7 +33,6 @@ from geo.planning import totals
 from geo.tour import Leg
 from geo.tour import Stop
 from geo.tour import Tour
-from web import MAX_ID
 from web.errors import BadRequestParameter
 from web.guide import current_guide
 from web.public.gpx import gpx_response
@@ -43,7 +42,9 @@ from web.services.guide_models import RouteVariant
 from web.services.guide_models import TourState
 from web.services.i18n import current_lang
 from web.services.i18n import pick
+from web.services.links import external_url
 from web.services.models import utcnow
+from web.services.params import db_int
 from web.services.tour_store import STATE_ID
 from web.services.tour_store import all_known_legs
 from web.services.tour_store import base_tour
@@ -95,8 +96,7 @@ def _published_variant_id() -> int | None:
 
 
 def _variant(variant_id: int) -> RouteVariant:
-    # ?variant= may be any integer; ids fit in 64 bits.
-    variant = db.session.get(RouteVariant, variant_id) if variant_id <= MAX_ID else None
+    variant = db.session.get(RouteVariant, variant_id)
     if variant is None:
         abort(404, _("No such route variant."))
     return variant
@@ -139,7 +139,8 @@ def plan() -> str:
     """The planner page: the published order, or a saved variant to work on."""
     stops = catalogue()
     current = [stop.id for stop in refresh().stops]
-    variant_id = request.args.get("variant", type=int)
+    # Not a 64-bit integer: no variant asked for (werkzeug drops the ValueError).
+    variant_id = request.args.get("variant", type=db_int)
     loaded = None
     if variant_id is not None:
         loaded = _variant(variant_id)
@@ -253,13 +254,8 @@ def variant_gpx(variant_id: int) -> Response:
     """The variant as GPX: waypoints, route and path."""
     variant = _variant(variant_id)
     tour = variant_tour(json.loads(variant.stops_json))
-    urls = {
-        stop.id: url_for("pages.stop", stop_id=stop.id, _external=True)
-        for stop in tour.stops
-    }
-    xml = tour_to_gpx(
-        tour, current_lang(), urls=urls, home=url_for("pages.index", _external=True)
-    )
+    urls = {stop.id: external_url("pages.stop", stop_id=stop.id) for stop in tour.stops}
+    xml = tour_to_gpx(tour, current_lang(), urls=urls, home=external_url("pages.index"))
     slug = re.sub(r"[^a-z0-9]+", "-", variant.name.casefold()).strip("-") or "variant"
     return gpx_response(xml, f"{tour.id}-{slug}.gpx")
 

@@ -30,6 +30,7 @@ from geo.tour import Stop
 from web.guide import current_guide
 from web.services.db import write_transaction
 from web.services.i18n import language_name
+from web.services.params import db_int
 from web.services.tour_store import EditConflictError
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
@@ -162,7 +163,7 @@ def edit(stop_id: str) -> ResponseReturnValue:
     if request.method == "POST":
         values = dict(request.form)
         try:
-            expected = int(request.form.get("version", ""))
+            expected = db_int(request.form.get("version", ""))
         except ValueError:
             abort(400, _("The form is missing its version; reload the page."))
         feature = feature_from_form(stop, request.form.to_dict())

@@ -52,6 +52,7 @@ from web.services.db import db
 from web.services.i18n import currency_symbol
 from web.services.i18n import format_number
 from web.services.i18n import pick
+from web.services.links import external_url
 from web.services.models import CALLED_OFF
 from web.services.models import CANCELLED
 from web.services.models import CONFIRMED
@@ -463,7 +464,7 @@ def _entry(tour_date: TourSession, code: str | None = None) -> CalendarEntry:
         lines.append(
             _("Your code: %(code)s", code=booking.format_code(code))
             + " · "
-            + url_for("dates.cancel", code=code, _external=True)
+            + external_url("dates.cancel", code=code)
         )
     return CalendarEntry(
         uid=f"date-{tour_date.id}{'-' + code if code else ''}@{tour.id}",
@@ -474,7 +475,7 @@ def _entry(tour_date: TourSession, code: str | None = None) -> CalendarEntry:
         description="\n\n".join(lines),
         location=tour_date.meeting_point or pick(tour.meeting_point),
         latlon=(meeting.lat, meeting.lon),
-        url=url_for("dates.register", session_id=tour_date.id, _external=True),
+        url=external_url("dates.register", session_id=tour_date.id),
     )
 
 

@@ -14,6 +14,7 @@ from geo.mapping import build_map
 from geo.mapping import build_meeting_map
 from geo.mapping import render_parts
 from web import get_tour
+from web.public import maps
 from web.public.assets import map_assets
 from web.services.i18n import current_lang
 from web.services.tour_store import tour_revision
@@ -29,6 +30,10 @@ def stop_links() -> dict[str, StopLink]:
     }
 
 
+# Two kinds of map in each language of the current revision, with room to spare.
+MAP_CACHE_SIZE = 16
+
+
 def drawn_map(kind: str) -> MapParts:
     """The tour's map (``"tour"``) or the meeting point's (``"meeting"``), drawn.
 
@@ -42,6 +47,8 @@ def drawn_map(kind: str) -> MapParts:
     tour = get_tour()
     key = (kind, lang, tour_revision())
     if key not in cache:
+        if len(cache) >= MAP_CACHE_SIZE:
+            cache.clear()  # older revisions: bounded, not kept forever
         assets, tile_url, links = (
             map_assets(),
             current_app.config["TILE_URL"],
@@ -60,6 +67,10 @@ def drawn_map(kind: str) -> MapParts:
             )
         cache[key] = render_parts(fmap)
     return cache[key]
+
+
+maps.register("tour", lambda: drawn_map("tour"))
+maps.register("meeting", lambda: drawn_map("meeting"))
 
 
 @bp.get("/")

@@ -14,9 +14,11 @@ from flask import jsonify
 from flask import request
 from flask import send_from_directory
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from web import get_tour
+from web.public.maps import script_url
 from web.services.i18n import current_lang
 from web.services.i18n import pick
 
@@ -121,11 +123,23 @@ def precache_urls() -> list[str]:
         url_for("assets.favicon"),
     ]
     urls += [url_for("api.stop", stop_id=stop.id) for stop in tour.stops]
+    urls += map_script_urls(tour.languages)
     urls += [url_for("static", filename=name) for name in static_files()]
     urls += [
         url_for("assets.vendor", package=package, filename=name)
         for package, name in VENDOR_FILES
     ]
+    return urls
+
+
+def map_script_urls(languages: tuple[str, ...] | list[str]) -> list[str]:
+    """The scripts of the maps on the offline pages, in every language."""
+    from web.public.pages import drawn_map
+
+    urls = []
+    for lang in languages:
+        with force_locale(lang):
+            urls += [script_url(kind, drawn_map(kind)) for kind in ("tour", "meeting")]
     return urls
 
 

@@ -37,6 +37,7 @@ from geo.tour import Stop
 from geo.tour import Tour
 from geo.tour import pick as geo_pick
 from web import get_tour
+from web.services.links import public_base
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,8 @@ def language_url(lang: str | None, *, external: bool = False) -> str:
     args = [(key, value) for key, value in args if key != "lang"]
     if lang is not None:
         args.append(("lang", lang))
-    base = request.base_url if external else request.path
+    # External: PUBLIC_URL's scheme and host, never the client's Host header.
+    base = public_base() + request.path if external else request.path
     return f"{base}?{urlencode(args)}" if args else base
 
 

@@ -54,6 +54,12 @@ def find_walk(code: str) -> LiveWalk:
     )
     if walk is None:
         abort(404, _("No live walk has this code. Check it with your guide."))
+    if not is_live(walk) and walk.guide_position_at is not None:
+        # Ended or expired: the position goes now (web.services.privacy).
+        from web.services.privacy import erase_expired_positions
+
+        erase_expired_positions()
+        db.session.refresh(walk)
     return walk
 
 

@@ -49,6 +49,9 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Goes up on sign-out, a new password or removal: every session signed
+    # with an older version is refused (web.guide.current_guide).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Attempt(db.Model):  # type: ignore[name-defined,misc]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from geo.export import stop_to_feature
 from geo.tour import Stop
 from geo.tour import Tour
 from web.services.i18n import filled
+from web.services.links import external_url
 
 # What /api/stops tells of each stop; /api/stops/<id> has the whole feature.
 _SUMMARY = (
@@ -39,7 +38,7 @@ def stop_feature(stop: Stop, *, full: bool = False) -> dict[str, Any]:
         properties.setdefault("street_names", [])
     else:
         properties = {key: properties[key] for key in _SUMMARY}
-    properties["url"] = url_for("pages.stop", stop_id=stop.id, _external=True)
+    properties["url"] = external_url("pages.stop", stop_id=stop.id)
     return {**feature, "id": stop.id, "properties": properties}
 
 
@@ -80,5 +79,5 @@ def tour_summary(tour: Tour) -> dict[str, Any]:
             "total_min": round(tour.total_min, 1),
         },
         "stops": [stop.id for stop in tour.stops],
-        "gpx": url_for("gpx.tour_gpx", _external=True),
+        "gpx": external_url("gpx.tour_gpx"),
     }
