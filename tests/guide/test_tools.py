@@ -31,6 +31,7 @@ SHIPPED = [
     "ala-archa-bridge",
     "osh-bazaar",
 ]
+CONFIRM = {"confirm": "yes"}
 
 
 def make_app(tmp_path: Path, **config):
@@ -166,7 +167,7 @@ def test_save_publish_and_the_public_tour_follows(guide, guest):
     assert response.status_code == 303
     page = guide.get(response.headers["Location"]).get_data(as_text=True)
     assert "short" in page and 'data-stop-id="frunze-plant-gate"' in page
-    assert guide.post("/guide/plan/variants/1/publish").status_code == 303
+    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 303
     tour = guest.get("/api/tour").get_json()
     assert tour["stops"] == short
     route = guest.get("/api/route").get_json()
@@ -247,7 +248,7 @@ def test_export_round_trips_through_the_loader(gapp, guide, tmp_path):
     guide.post(
         "/guide/plan/variants", data={"name": "s", "stops": ",".join(SHIPPED[:4])}
     )
-    guide.post("/guide/plan/variants/1/publish")
+    guide.post("/guide/plan/variants/1/publish", data=CONFIRM)
     out = tmp_path / "exported"
     result = gapp.test_cli_runner().invoke(args=["tour", "export", str(out)])
     assert result.exit_code == 0, result.output
@@ -444,7 +445,7 @@ def test_good_track_is_reviewed_then_applied(guide, guest):
 def test_a_stale_review_cannot_be_applied(guide, guest):
     upload(guide, "walk.gpx")
     guide.post("/guide/plan/variants", data={"name": "a", "stops": ",".join(SHIPPED)})
-    guide.post("/guide/plan/variants/1/publish")
+    guide.post("/guide/plan/variants/1/publish", data=CONFIRM)
     before = guest.get("/api/route").get_json()
     guide.post("/guide/track/1/apply")
     assert guest.get("/api/route").get_json() == before
@@ -594,11 +595,11 @@ def test_without_street_data_the_planner_says_distances_are_estimates(tmp_path):
 def test_deleting_the_published_variant_keeps_the_route(guide, guest):
     short = ["meeting-point", "interhelpo-quarter", "osh-bazaar"]
     guide.post("/guide/plan/variants", data={"name": "s", "stops": ",".join(short)})
-    guide.post("/guide/plan/variants/1/publish")
+    guide.post("/guide/plan/variants/1/publish", data=CONFIRM)
     assert guide.post("/guide/plan/variants/1/delete").status_code == 303
     assert guest.get("/api/tour").get_json()["stops"] == short
     assert 'data-variant="s"' not in guide.get("/guide/plan").get_data(as_text=True)
-    assert guide.post("/guide/plan/variants/1/publish").status_code == 404
+    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 404
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -636,7 +637,7 @@ def test_a_variant_with_stops_gone_from_the_files_still_works(gapp, guide):
     assert guide.get("/guide/plan").status_code == 200
     assert guide.get("/guide/plan/variants/1.gpx").status_code == 200
     assert guide.get("/guide/plan/variants/1/sheet").status_code == 200
-    assert guide.post("/guide/plan/variants/1/publish").status_code == 303
+    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 303
     assert guide.get("/api/tour").get_json()["stops"] == ["meeting-point", "osh-bazaar"]
 
 

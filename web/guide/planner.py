@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from geo.directions import describe
+from geo.directions import format_distance
 from geo.export import reorder
 from geo.gpx import tour_to_gpx
 from geo.planning import PlanningError
@@ -128,7 +129,7 @@ def _with(stops: dict[str, Stop]) -> Tour:
     return dataclasses.replace(base_tour(), stops=tuple(stops.values()))
 
 
-def _plan_data(stops: list[Stop]) -> dict[str, Any]:
+def _plan_data(stops: list[Stop], order: list[str]) -> dict[str, Any]:
     matrix = distance_matrix(stops)
     tour = base_tour()
     return {
@@ -137,11 +138,48 @@ def _plan_data(stops: list[Stop]) -> dict[str, Any]:
         "method": matrix.method,
         "speedKmh": tour.walking_speed_kmh,
         "slotMin": tour.duration_min,
+        "tileUrl": current_app.config["TILE_URL"],
+        "attribution": tour.attribution,
+        "legsUrl": url_for("planner.legs"),
+        "legs": leg_lines(order) if len(order) >= 2 else [],
+        "units": distance_units(current_lang()),
         "stops": {
-            stop.id: {"name": pick(stop.name), "dwell": stop.dwell_min}
+            stop.id: {
+                "name": pick(stop.name),
+                "dwell": stop.dwell_min,
+                "kind": stop.kind,
+                "lat": stop.lat,
+                "lon": stop.lon,
+            }
             for stop in stops
         },
     }
+
+
+def distance_units(lang: str) -> dict[str, str]:
+    """The words of `format_distance` in ``lang``, so the planner's script writes
+    distances as the pages do: '280 m', '1.3 km'."""
+    metres, km = format_distance(280, lang), format_distance(1300, lang)
+    return {
+        "m": metres.split(" ", 1)[1],
+        "km": km.split(" ", 1)[1],
+        "decimal": km[1],
+    }
+
+
+def leg_lines(order: list[str]) -> list[dict[str, Any]]:
+    """The legs walking ``order`` as the planner's map draws them, ``[lat, lon]``."""
+    stops = {stop.id: stop for stop in catalogue()}
+    return [
+        {
+            "from": leg.from_id,
+            "to": leg.to_id,
+            "latlngs": [[round(lat, 6), round(lon, 6)] for lon, lat in leg.coords],
+            "approximate": leg.approximate,
+            "length_m": round(leg.length_m, 1),
+        }
+        for leg in legs_for(order, stops, all_known_legs())
+    ]
 
 
 @bp.get("/plan")
@@ -168,7 +206,7 @@ def plan() -> str:
         variants=variants,
         summaries=summaries,
         published_id=_published_variant_id(),
-        data=_plan_data(stops),
+        data=_plan_data(stops, current),
     )
 
 
@@ -208,6 +246,15 @@ def best() -> Response:
     )
 
 
+@bp.post("/api/plan/legs")
+def legs() -> Response:
+    """The paths of the posted order's legs, for the planner's map."""
+    body = request.get_json(silent=True) or {}
+    stops = {stop.id: stop for stop in catalogue()}
+    order = parse_order(body.get("stops"), stops)
+    return jsonify(ok=True, legs=leg_lines(order))
+
+
 @bp.post("/plan/variants")
 def save_variant() -> ResponseReturnValue:
     """Save the order under a name; the same name overwrites that variant."""
@@ -244,10 +291,44 @@ def delete_variant(variant_id: int) -> ResponseReturnValue:
     return redirect(url_for("planner.plan"), 303)
 
 
+def _tour_totals(tour: Tour) -> Any:
+    return totals(
+        [leg.length_m for leg in tour.legs],
+        [stop.dwell_min for stop in tour.stops],
+        speed_kmh=tour.walking_speed_kmh,
+        slot_min=tour.duration_min,
+    )
+
+
+@bp.get("/plan/variants/<int:variant_id>/publish")
+def confirm_publish(variant_id: int) -> str:
+    """Ask before publishing: what guests will see, and whether it fits the slot."""
+    variant = _variant(variant_id)
+    tour = variant_tour(json.loads(variant.stops_json))
+    published = [stop.id for stop in refresh().stops]
+    planned = [stop.id for stop in tour.stops]
+    names = {stop.id: pick(stop.name) for stop in catalogue()}
+    return render_template(
+        "guide/publish.html",
+        variant=variant,
+        plan=tour,
+        result=_tour_totals(tour),
+        added=[names[i] for i in planned if i not in published],
+        left_out=[names[i] for i in published if i not in planned and i in names],
+        same_order=planned == published,
+        is_published=variant_id == _published_variant_id(),
+    )
+
+
 @bp.post("/plan/variants/<int:variant_id>/publish")
 def publish(variant_id: int) -> ResponseReturnValue:
-    """Make the variant the tour's route: the public map and pages follow it."""
+    """Make the variant the tour's route: the public map and pages follow it.
+
+    Only a confirmed form publishes; anything else goes to the question first.
+    """
     variant = _variant(variant_id)
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for("planner.confirm_publish", variant_id=variant_id), 303)
     tour = variant_tour(json.loads(variant.stops_json))
     with write_transaction() as session:
         bump_revision(
@@ -295,12 +376,7 @@ def sheet(variant_id: int) -> str:
         rows=rows,
         start=start_text,
         overview=overview_svg(tour),
-        result=totals(
-            [leg.length_m for leg in tour.legs],
-            [stop.dwell_min for stop in tour.stops],
-            speed_kmh=tour.walking_speed_kmh,
-            slot_min=tour.duration_min,
-        ),
+        result=_tour_totals(tour),
     )
 
 

@@ -1,0 +1,106 @@
+"""The planner and the stop editor as a new guide meets them, at phone size (390x844):
+the plan on a map, "Add" before the end, publishing with a question, stop edits with
+readable errors and a preview, times in the tour's time zone."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.test_guide_tools import context  # noqa: F401 (fixture)
+from tests.browser.test_guide_tools import guard  # noqa: F401 (fixture)
+from tests.browser.test_guide_tools import page  # noqa: F401 (fixture)
+from tests.browser.test_guide_tools import plan_order
+from tests.browser.test_guide_tools import server  # noqa: F401 (fixture)
+from tests.browser.test_guide_tools import shot
+from tests.browser.test_guide_tools import sign_in
+
+
+def map_pins(page):
+    """The numbers on the planner map's pins, in the order Leaflet drew them."""
+    return page.locator("#plan-map .stop-pin:not(.stop-pin--spare)").evaluate_all(
+        "pins => pins.map(p => p.textContent)"
+    )
+
+
+def test_the_plan_is_on_a_map_and_add_goes_before_the_end(page):
+    sign_in(page, "/guide/plan")
+    order = plan_order(page)
+    plan_map = page.locator("#plan-map")
+    expect(plan_map).to_be_visible()
+    # Below the list on a phone.
+    list_box = page.locator("#plan-list").bounding_box()
+    assert plan_map.bounding_box()["y"] > list_box["y"] + list_box["height"]
+    expect(plan_map.locator(".stop-pin:not(.stop-pin--spare)")).to_have_count(
+        len(order)
+    )
+    assert sorted(map_pins(page)) == sorted(["M"] + [str(i) for i in range(1, 7)])
+    expect(plan_map.locator("path.leg-line")).to_have_count(len(order) - 1)
+    shot(page, "plan-map")
+
+    # Leave out a middle stop: its pin turns grey, one leg fewer.
+    with page.expect_response("**/guide/api/plan/legs"):
+        page.get_by_role(
+            "button", name="Leave out Gate of the former Frunze plant (approximate)"
+        ).click()
+    expect(plan_map.locator(".stop-pin--spare")).to_have_count(1)
+    expect(plan_map.locator("path.leg-line")).to_have_count(len(order) - 2)
+    expect(plan_map).to_have_attribute(
+        "data-order", ",".join(i for i in order if i != "frunze-plant-gate")
+    )
+
+    # "Add" puts it back before the end stop, not after it; the map asks the
+    # server for the new legs' paths (routed like a published route).
+    with page.expect_response("**/guide/api/plan/legs") as answer:
+        page.get_by_role(
+            "button", name="Add Gate of the former Frunze plant (approximate)"
+        ).click()
+    added = plan_order(page)
+    assert added[-1] == order[-1] == "osh-bazaar"
+    assert added[-2] == "frunze-plant-gate"
+    legs = answer.value.json()["legs"]
+    assert [(leg["from"], leg["to"]) for leg in legs] == list(zip(added, added[1:]))
+    expect(plan_map.locator(".stop-pin--spare")).to_have_count(0)
+    expect(plan_map).to_have_attribute("data-order", ",".join(added))
+    expect(plan_map.locator("path.leg-line")).to_have_count(len(added) - 1)
+    expect(plan_map.locator("path.leg-line.approximate")).to_have_count(
+        sum(leg["approximate"] for leg in legs)
+    )
+    # A pin's tooltip is the stop's name as text.
+    page.locator("#plan-map .stop-pin", has_text="5").hover()
+    expect(page.locator(".leaflet-tooltip")).to_have_text(
+        "5. Gate of the former Frunze plant (approximate)"
+    )
+    shot(page, "plan-map-added")
+
+
+def test_publishing_asks_first_and_warns_over_the_slot(page):
+    sign_in(page, "/guide/plan")
+    # Zigzag: the end stop right after the meeting point, then everything else.
+    for _ in range(5):
+        page.get_by_role("button", name="Move Osh Bazaar up").click()
+    over = page.locator("#over-slot")
+    expect(over).to_be_visible()
+    expect(over).to_contain_text("min over the tour’s time slot of 2 h")
+    page.get_by_label(re.compile("^Name, e.g.")).fill("zigzag")
+    page.get_by_role("button", name="Save variant").click()
+    expect(page.locator(".notice")).to_contain_text("Saved the variant")
+    page.locator('.variant[data-variant="zigzag"]').get_by_role(
+        "link", name="Publish"
+    ).click()
+    expect(page.get_by_role("heading", name="Publish “zigzag”?")).to_be_visible()
+    warning = page.locator("#publish-over-slot")
+    expect(warning).to_contain_text("more than the tour’s time slot of 2 h")
+    shot(page, "publish-confirm-over")
+    # Going back publishes nothing.
+    page.get_by_role("link", name="No, back to the planner").click()
+    expect(page.locator('.variant[data-variant="zigzag"] .badge')).to_have_count(0)
+    page.locator('.variant[data-variant="zigzag"]').get_by_role(
+        "link", name="Publish"
+    ).click()
+    page.get_by_role("button", name="Yes, publish “zigzag”").click()
+    expect(page.locator(".notice")).to_contain_text("Published")
+    expect(page.locator('.variant[data-variant="zigzag"] .badge')).to_have_text(
+        "published"
+    )
