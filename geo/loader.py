@@ -43,41 +43,56 @@ class _Fields:
             self.fail(None, f"expected an object, got {type(data).__name__}")
         self.data: dict[str, Any] = data
 
-    def fail(self, field: str | None, problem: str) -> TourDataError:
-        raise TourDataError(str(self.path), self.feature, field, problem)
+    def fail(
+        self, field: str | None, problem: str, code: str = "invalid", **params: object
+    ) -> TourDataError:
+        raise TourDataError(
+            str(self.path), self.feature, field, problem, code=code, params=params
+        )
 
     def raw(self, field: str, *, required: bool = True) -> Any:
         if field not in self.data or self.data[field] is None:
             if required:
-                self.fail(field, "missing")
+                self.fail(field, "missing", "missing")
             return None
         return self.data[field]
 
     def string(self, field: str) -> str:
         value = self.raw(field)
         if not isinstance(value, str) or not value.strip():
-            self.fail(field, f"expected a non-empty string, got {value!r}")
+            self.fail(field, f"expected a non-empty string, got {value!r}", "empty")
         return cast(str, value)
 
     def number(self, field: str, *, low: float, high: float) -> float:
         value = self.raw(field)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(field, f"expected a number, got {value!r}")
+            self.fail(field, f"expected a number, got {value!r}", "not_number")
         number = float(value)
         if not math.isfinite(number) or not low <= number <= high:
-            self.fail(field, f"{value!r} is outside {low:g}..{high:g}")
+            self.fail(
+                field,
+                f"{value!r} is outside {low:g}..{high:g}",
+                "out_of_range",
+                low=low,
+                high=high,
+            )
         return number
 
     def integer(self, field: str) -> int:
         value = self.raw(field)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(field, f"expected a whole number, got {value!r}")
+            self.fail(field, f"expected a whole number, got {value!r}", "not_number")
         return cast(int, value)
 
     def choice(self, field: str, options: Sequence[str]) -> str:
         value = self.raw(field)
         if value not in options:
-            self.fail(field, f"{value!r} is not one of {', '.join(options)}")
+            self.fail(
+                field,
+                f"{value!r} is not one of {', '.join(options)}",
+                "not_choice",
+                options=tuple(options),
+            )
         return cast(str, value)
 
     def text(self, field: str, *, required: bool = True) -> Text | None:
@@ -96,7 +111,7 @@ class _Fields:
         for lang in self.languages:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.fail(f"{field}.{lang}", "missing or empty")
+                self.fail(f"{field}.{lang}", "missing or empty", "empty")
         return {lang: value[lang].strip() for lang in self.languages}
 
     def _check_languages(self, field: str, value: dict[str, Any]) -> None:
@@ -131,7 +146,7 @@ class _Fields:
     def sources(self, field: str = "sources") -> tuple[Source, ...]:
         value = self.raw(field)
         if not isinstance(value, list) or not value:
-            self.fail(field, "expected a non-empty list of sources")
+            self.fail(field, "expected a non-empty list of sources", "no_sources")
         sources = []
         for index, item in enumerate(value):
             where = f"{field}[{index}]"
@@ -139,9 +154,11 @@ class _Fields:
                 self.fail(where, "expected an object with url and title")
             url, title = item.get("url"), item.get("title")
             if not isinstance(url, str) or not re.match(r"^https?://\S+$", url):
-                self.fail(f"{where}.url", f"not a web address: {url!r}")
+                self.fail(
+                    f"{where}.url", f"not a web address: {url!r}", "not_url", url=url
+                )
             if not isinstance(title, str) or not title.strip():
-                self.fail(f"{where}.title", "missing or empty")
+                self.fail(f"{where}.title", "missing or empty", "empty")
             sources.append(Source(url=url, title=title.strip()))
         return tuple(sources)
 
@@ -288,7 +305,7 @@ def _stop(feature: Any, path: Path, index: int, languages: Sequence[str]) -> Sto
     props = _Fields(outer.raw("properties"), path, label, languages)
     stop_id = props.string("id")
     if not SLUG.match(stop_id):
-        props.fail("id", f"{stop_id!r} is not a slug of a-z, 0-9 and -")
+        props.fail("id", f"{stop_id!r} is not a slug of a-z, 0-9 and -", "not_slug")
     position = props.sub("position")
     radius = props.number("arrival_radius_m", low=20, high=300)
     return Stop(

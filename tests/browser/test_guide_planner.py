@@ -8,13 +8,21 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.test_guide_tools import context  # noqa: F401 (fixture)
-from tests.browser.test_guide_tools import guard  # noqa: F401 (fixture)
-from tests.browser.test_guide_tools import page  # noqa: F401 (fixture)
+from tests.browser import test_guide_tools as tools
 from tests.browser.test_guide_tools import plan_order
-from tests.browser.test_guide_tools import server  # noqa: F401 (fixture)
 from tests.browser.test_guide_tools import shot
 from tests.browser.test_guide_tools import sign_in
+
+# The guide tools' own server (one per module) and phone pages on it.
+server = tools.server
+guard = tools.guard
+context = tools.context
+page = tools.page
+
+
+def view_shot(page, name):
+    """What the phone's screen shows now (the long editor page does not fit one)."""
+    page.screenshot(path=f"/tmp/guide-{name}.png")
 
 
 def map_pins(page):
@@ -60,7 +68,9 @@ def test_the_plan_is_on_a_map_and_add_goes_before_the_end(page):
     assert added[-1] == order[-1] == "osh-bazaar"
     assert added[-2] == "frunze-plant-gate"
     legs = answer.value.json()["legs"]
-    assert [(leg["from"], leg["to"]) for leg in legs] == list(zip(added, added[1:]))
+    assert [(leg["from"], leg["to"]) for leg in legs] == list(
+        zip(added, added[1:], strict=False)
+    )
     expect(plan_map.locator(".stop-pin--spare")).to_have_count(0)
     expect(plan_map).to_have_attribute("data-order", ",".join(added))
     expect(plan_map.locator("path.leg-line")).to_have_count(len(added) - 1)
@@ -104,3 +114,41 @@ def test_publishing_asks_first_and_warns_over_the_slot(page):
     expect(page.locator('.variant[data-variant="zigzag"] .badge')).to_have_text(
         "published"
     )
+
+
+def test_stop_editing_reads_like_a_person_wrote_it(page, guard):
+    sign_in(page, "/guide/stops/pishpek-station/edit")
+    summary = page.locator("fieldset[lang=en]").get_by_label("Summary (one line)")
+    expect(summary).to_have_js_property("tagName", "TEXTAREA")
+    summary.fill("Where the Interhelpo train <em>arrived</em> in 1925.")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#preview")
+    expect(preview).to_be_in_viewport()
+    english = preview.locator('.preview-page[data-lang="en"]')
+    # The guide's text shows as text, never as markup.
+    expect(english.locator(".story-summary")).to_have_text(
+        "Where the Interhelpo train <em>arrived</em> in 1925."
+    )
+    expect(english.locator("em")).to_have_count(0)
+    expect(preview.locator('.preview-page[data-lang="ru"] h3')).to_contain_text(
+        "Пишпек"
+    )
+    view_shot(page, "stop-preview")
+    page.goto("/stops/pishpek-station")
+    expect(page.locator(".story-summary")).not_to_contain_text("<em>")
+
+    page.goto("/guide/stops/pishpek-station/edit")
+    radius = page.get_by_label("Arrival radius in metres (20–300)")
+    radius.fill("5")
+    page.get_by_role("button", name="Save").click()
+    error = page.locator("#edit-error")
+    expect(error).to_have_text(
+        "Not saved. The arrival radius must be between 20 and 300 m."
+    )
+    expect(radius).to_have_attribute("aria-invalid", "true")
+    expect(radius).to_be_focused()
+    expect(radius).to_have_accessible_description(
+        "The arrival radius must be between 20 and 300 m."
+    )
+    guard.console_errors[:] = [e for e in guard.console_errors if "422" not in e]
+    view_shot(page, "stop-edit-error")

@@ -376,7 +376,9 @@ def test_check_page_edit_and_russian(page, guard):
     shot(page, "stop-edit")
     page.get_by_label("Arrival radius in metres (20–300)").fill("5")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#edit-error")).to_contain_text("arrival_radius_m")
+    expect(page.locator("#edit-error")).to_contain_text(
+        "The arrival radius must be between 20 and 300 m."
+    )
     guard.console_errors[:] = [e for e in guard.console_errors if "422" not in e]
     page.goto("/stops/osh-bazaar")
     expect(page.locator("main")).to_contain_text("where to go next")
