@@ -42,10 +42,15 @@ def wants_json() -> bool:
     return request.path.startswith(("/api/", "/guide/api/")) or request.path == "/api"
 
 
+def error_json(message: str, status: int) -> ResponseReturnValue:
+    """The one JSON error shape: ``{"ok": false, "error": message, "status": n}``."""
+    return jsonify(ok=False, error=message, status=status), status
+
+
 def error_response(message: str, status: int) -> ResponseReturnValue:
-    """The one error shape: JSON under /api, a friendly page elsewhere."""
+    """An error as API clients (JSON) or people (a friendly page) should see it."""
     if wants_json():
-        return jsonify(ok=False, error=message, status=status), status
+        return error_json(message, status)
     template = "errors/404.html" if status == 404 else "errors/error.html"
     return render_template(template, message=message, status=status), status
 

@@ -38,7 +38,7 @@ from geo.tour import Tour
 from web import MAX_ID
 from web.errors import BadRequestParameter
 from web.errors import error_response
-from web.guide.auth import current_guide
+from web.guide import current_guide
 from web.public.gpx import gpx_response
 from web.services.db import db
 from web.services.db import write_transaction

@@ -421,9 +421,6 @@ def cancel(code: str) -> ResponseReturnValue:
                 error = _("This date is in the past; it cannot be cancelled any more.")
             else:
                 log.info("registration %s cancelled", result.code)
-                for promoted in result.promoted:
-                    log.info("registration %s moved from the waitlist", promoted)
-                    mail.send_confirmation(promoted)
                 return redirect(url_for("dates.confirmation", code=result.code), 303)
     page = render_template(
         "public/dates/cancel.html",

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from geo.distance import LonLat
 from geo.distance import haversine_m
 from geo.errors import TourDataError
+from geo.errors import UnknownStopError
 from geo.export import reorder
 from geo.export import route_collection
 from geo.export import stop_to_feature
@@ -178,6 +179,14 @@ def _with_stops(base: Tour, stops: dict[str, Stop]) -> Tour:
 def catalogue() -> list[Stop]:
     """Every stop a guide can plan with (edited), meeting point first."""
     return list(edited_stops(base_tour()).values())
+
+
+def catalogue_stop(stop_id: str) -> Stop:
+    """One stop of the catalogue, as edited; `UnknownStopError` (a 404) if none."""
+    for stop in catalogue():
+        if stop.id == stop_id:
+            return stop
+    raise UnknownStopError(stop_id)
 
 
 # --- legs -------------------------------------------------------------------------
