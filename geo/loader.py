@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from typing import cast
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
 
 from geo.distance import LonLat
 from geo.distance import check_lonlat
@@ -234,12 +236,27 @@ def load_tour(folder: Path) -> Tour:
         what_to_bring=meta.required_text("what_to_bring"),
         registration_required=registration,
         phone=meta.string("phone"),
+        time_zone=_time_zone(meta),
         walking_speed_kmh=speed_kmh,
         attribution=meta.string("attribution"),
         sources=meta.sources(),
         stops=stops,
         legs=legs,
     )
+
+
+def _time_zone(meta: _Fields) -> str:
+    """The tour's IANA time zone name: its dates and times are wall-clock there."""
+    name = meta.string("time_zone")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        meta.fail(
+            "time_zone",
+            f"{name!r} is not an IANA time zone name such as 'Asia/Bishkek'",
+            "unknown_zone",
+        )
+    return name
 
 
 def _languages(meta: _Fields) -> tuple[str, ...]:

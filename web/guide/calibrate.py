@@ -30,6 +30,7 @@ from web.guide import current_guide
 from web.services.db import db
 from web.services.db import write_transaction
 from web.services.guide_models import Calibration
+from web.services.i18n import tour_time
 from web.services.models import User
 from web.services.models import utcnow
 from web.services.tour_store import EditConflictError
@@ -104,7 +105,7 @@ def set_position(stop_id: str) -> ResponseReturnValue:
         )
         return redirect(url_for("calibrate.form", stop_id=stop_id), 303)
     user_id = _user_id()
-    date = utcnow().strftime("%Y-%m-%d")
+    date = tour_time(utcnow()).strftime("%Y-%m-%d")
     acc = round(accuracy)
     basis = {
         lang: BASIS.get(lang, BASIS["en"]).format(date=date, acc=acc)

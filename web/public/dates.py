@@ -169,7 +169,6 @@ class RegistrationForm(FlaskForm):  # type: ignore[misc]
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the date filters and ``upcoming_dates`` for templates."""
-    app.config.setdefault("TOUR_TIMEZONE", "Asia/Bishkek")
     app.config.setdefault("REGISTRATIONS_PER_ADDRESS", 10)
     app.config.setdefault("REGISTRATION_WINDOW_S", 3600)
     app.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
@@ -471,7 +470,7 @@ def _entry(tour_date: TourSession, code: str | None = None) -> CalendarEntry:
         summary=pick(tour.title),
         start=tour_date.starts_at,
         end=tour_date.starts_at + timedelta(minutes=tour.duration_min),
-        timezone=current_app.config["TOUR_TIMEZONE"],
+        timezone=get_tour().time_zone,
         description="\n\n".join(lines),
         location=tour_date.meeting_point or pick(tour.meeting_point),
         latlon=(meeting.lat, meeting.lon),

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import get_timezone_location
 from flask import Flask
 from flask import Response
 from flask import g
@@ -31,7 +35,9 @@ def init_app(app: Flask) -> None:
         distance=format_distance,
         minutes=format_minutes,
         language_names=LANGUAGE_NAMES,
+        zone_city=zone_city,
     )
+    app.jinja_env.filters["tour_time"] = tour_time
 
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
@@ -89,3 +95,24 @@ def format_minutes(duration_s: float) -> str:
     if total % 60 == 0:
         return _("%(h)s h", h=total // 60)
     return _("%(h)s h %(m)s min", h=total // 60, m=total % 60)
+
+
+def tour_zone() -> ZoneInfo:
+    """The tour's time zone (``time_zone`` in tour.json)."""
+    return ZoneInfo(get_tour().time_zone)
+
+
+def tour_time(stamp: datetime) -> datetime:
+    """A stored bookkeeping stamp (naive UTC) as wall-clock time in the tour's zone.
+
+    Tour dates and events are stored as wall-clock times already; only stamps made
+    with ``utcnow()`` (registered, calibrated, ends at ...) pass through here.
+    """
+    return stamp.replace(tzinfo=UTC).astimezone(tour_zone()).replace(tzinfo=None)
+
+
+def zone_city() -> str:
+    """The city the tour's clock is set to, in this request's language: 'Bishkek'."""
+    return str(
+        get_timezone_location(tour_zone(), locale=current_lang(), return_city=True)
+    )
