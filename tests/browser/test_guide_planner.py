@@ -6,15 +6,34 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser import test_guide_tools as tools
+from tests.browser.conftest import ROOT
+from tests.browser.conftest import LiveServer
 from tests.browser.test_guide_tools import plan_order
 from tests.browser.test_guide_tools import shot
 from tests.browser.test_guide_tools import sign_in
 
-# The guide tools' own server (one per module) and phone pages on it.
-server = tools.server
+STREETS = ROOT / "tests" / "data" / "streets_small_tour.osm"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Our own server, routing on a small street file around the meeting point."""
+    server = LiveServer(
+        tmp_path_factory.mktemp("planner-instance"),
+        {"FLASK_STREET_FILES": str(STREETS)},
+        workers=2,
+    )
+    tools.add_guide(server, "anna")
+    server.start()
+    yield server
+    server.stop()
+
+
+# Phone pages on it, as in the guide tools' tests.
 guard = tools.guard
 context = tools.context
 page = tools.page
@@ -152,3 +171,23 @@ def test_stop_editing_reads_like_a_person_wrote_it(page, guard):
     )
     guard.console_errors[:] = [e for e in guard.console_errors if "422" not in e]
     view_shot(page, "stop-edit-error")
+
+
+def test_the_route_sheet_prints_distances_and_streets(page):
+    sign_in(page, "/guide/plan")
+    page.get_by_label(re.compile("^Name, e.g.")).fill("all stops")
+    page.get_by_role("button", name="Save variant").click()
+    page.locator('.variant[data-variant="all stops"]').get_by_role(
+        "link", name="Route sheet"
+    ).click()
+    sheet_map = page.locator("svg.sheet-map")
+    expect(sheet_map.locator("path.streets")).to_have_count(1)
+    expect(sheet_map.locator("text.street-name")).not_to_have_count(0)
+    expect(page.locator(".hint", has_text="Grey: the streets")).to_be_visible()
+    legs = page.locator(".timetable .hint").all_inner_texts()
+    assert legs and all(re.match(r"^\d+(\.\d)? k?m, ", text) for text in legs), legs
+    assert not any(re.match(r"^\d{4} m", text) for text in legs), legs
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    sheet_map.screenshot(path="/tmp/guide-sheet-map.png")
+    page.emulate_media(media="screen")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import re
 from datetime import datetime
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from typing import Any
 
 from flask import Blueprint
@@ -29,6 +29,7 @@ from geo.directions import describe
 from geo.directions import format_distance
 from geo.export import reorder
 from geo.gpx import tour_to_gpx
+from geo.overview import overview
 from geo.planning import PlanningError
 from geo.planning import best_order
 from geo.planning import totals
@@ -57,6 +58,9 @@ from web.services.tour_store import leg_router
 from web.services.tour_store import legs_for
 from web.services.tour_store import path_json
 from web.services.tour_store import refresh
+
+if TYPE_CHECKING:
+    from geo.network import WalkGraph
 
 bp = Blueprint("planner", __name__, url_prefix="/guide")
 
@@ -375,9 +379,18 @@ def sheet(variant_id: int) -> str:
         plan=tour,
         rows=rows,
         start=start_text,
-        overview=overview_svg(tour),
+        overview=overview(tour, street_graph(), current_lang()),
         result=_tour_totals(tour),
     )
+
+
+def street_graph() -> WalkGraph | None:
+    """The streets the router plans on, or None when it only knows the tour's path."""
+    router = current_app.extensions.get("router")
+    if router is None or getattr(router, "source", None) != "streets":
+        return None
+    graph: WalkGraph = router.graph
+    return graph
 
 
 def _timetable(tour: Tour, start: datetime) -> list[dict[str, Any]]:
@@ -413,43 +426,15 @@ def _directions(leg: Leg, stop: Stop) -> list[str]:
     if leg.approximate:
         return [
             _(
-                "No street directions: walk about %(m)s m to %(name)s"
+                "No street directions: walk about %(distance)s to %(name)s"
                 " (the line on the map is approximate).",
-                m=round(leg.length_m, -1),
+                distance=format_distance(leg.length_m, current_lang()),
                 name=pick(stop.name),
             )
         ]
-    return [_("Follow the path on the map for %(m)s m.", m=round(leg.length_m, -1))]
-
-
-def overview_svg(tour: Tour, width: int = 600, height: int = 420) -> dict[str, Any]:
-    """The path and numbered stops projected onto an SVG canvas (prints anywhere)."""
-    points = [p for leg in tour.legs for p in leg.coords] + [
-        s.lonlat for s in tour.stops
-    ]
-    lons = [p[0] for p in points]
-    lats = [p[1] for p in points]
-    kx = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lons) - min(lons)) * kx, 1e-6)
-    span_y = max(max(lats) - min(lats), 1e-6)
-    pad = 24
-    scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
-
-    def xy(p: tuple[float, float]) -> tuple[float, float]:
-        return (
-            round(pad + (p[0] - min(lons)) * kx * scale, 1),
-            round(height - pad - (p[1] - min(lats)) * scale, 1),
+    return [
+        _(
+            "Follow the path on the map for %(distance)s.",
+            distance=format_distance(leg.length_m, current_lang()),
         )
-
-    lines = [
-        {
-            "points": " ".join(f"{x},{y}" for x, y in map(xy, leg.coords)),
-            "approximate": leg.approximate,
-        }
-        for leg in tour.legs
     ]
-    stops = [
-        {"x": xy(s.lonlat)[0], "y": xy(s.lonlat)[1], "n": s.order, "kind": s.kind}
-        for s in tour.stops
-    ]
-    return {"width": width, "height": height, "lines": lines, "stops": stops}
