@@ -9,7 +9,7 @@
   const data = JSON.parse(document.getElementById("plan-data").textContent);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
-  const map = L.map(element, { scrollWheelZoom: false });
+  const map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25 });
   L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
   const legLayer = L.layerGroup().addTo(map);
   const stopLayer = L.layerGroup().addTo(map);
