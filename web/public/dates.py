@@ -387,7 +387,7 @@ def _registration_or_404(code: str):  # type: ignore[no-untyped-def]
 @bp.get("/dates/r/<code>")
 def confirmation(code: str) -> ResponseReturnValue:
     """Everything a guest needs to show up: code, date, price, map, links."""
-    from web.public.pages import _cached_map
+    from web.public.pages import drawn_map
 
     registration = _registration_or_404(code)
     page = render_template(
@@ -395,7 +395,7 @@ def confirmation(code: str) -> ResponseReturnValue:
         reg=registration,
         date=registration.session,
         closed=_closed_reason(registration.session),
-        map=_cached_map("meeting"),
+        map=drawn_map("meeting"),
         states={
             "confirmed": CONFIRMED,
             "waitlist": WAITLIST,

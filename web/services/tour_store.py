@@ -97,10 +97,19 @@ def current_tour(base: Tour) -> Tour:
     if cache.get("revision") != revision:
         cache["tour"] = build_tour(base)
         cache["revision"] = revision
-        # web.public.pages draws each map once per process; the stops or path changed.
+        # The maps drawn for the old revision are of no more use.
         current_app.extensions.pop("map_cache", None)
     g.current_tour = cache["tour"]
     return g.current_tour
+
+
+def tour_revision() -> int:
+    """The revision of the tour this worker serves (0: as shipped in tour_data/).
+
+    Caches of things drawn from the tour key on it, never on ``id()`` of objects.
+    """
+    cache: dict[str, Any] = current_app.extensions.get("tour_store", {})
+    return int(cache.get("revision", 0))
 
 
 def refresh() -> Tour:
