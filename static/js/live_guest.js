@@ -32,7 +32,9 @@
     const at = [guide.lat, guide.lon];
     if (!guideMarker) {
       guideMarker = L.circleMarker(at, { radius: 9, color: "#0b5d1e", fillColor: "#2e9e4f", fillOpacity: 0.9 }).addTo(map);
-      guideMarker.bindTooltip(root.dataset.guideLabel, { permanent: true, direction: "top" });
+      const label = document.createElement("span");
+      label.textContent = root.dataset.guideLabel;  // text, never parsed as HTML
+      guideMarker.bindTooltip(label, { permanent: true, direction: "top" });
     } else {
       guideMarker.setLatLng(at);
     }

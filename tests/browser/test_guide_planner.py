@@ -191,3 +191,19 @@ def test_the_route_sheet_prints_distances_and_streets(page):
     expect(page.locator(".site-header")).to_be_hidden()
     sheet_map.screenshot(path="/tmp/guide-sheet-map.png")
     page.emulate_media(media="screen")
+
+
+def test_guide_text_reaches_the_map_as_text(page):
+    """A stop name with markup in it shows as written, in the list and on the map."""
+    name = 'Fučík Park <img src=x onerror="window.hit=1"> <b>and</b> Street'
+    sign_in(page, "/guide/stops/fucik-street/edit")
+    page.locator("fieldset[lang=en]").get_by_label("Name").fill(name)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".notice")).to_contain_text("Saved")
+    page.goto("/guide/plan")
+    number = str(plan_order(page).index("fucik-street"))
+    page.locator("#plan-map .stop-pin", has_text=number).first.hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_have_text(f"{number}. {name}")
+    expect(tooltip.locator("b, img")).to_have_count(0)
+    assert page.evaluate("window.hit") is None
