@@ -12,9 +12,8 @@ import pytest
 from geo.distance import haversine_m
 from tests.guide.test_tools import CONFIRM
 from tests.guide.test_tools import SHIPPED
-from tests.guide.test_tools import add_guide
 from tests.guide.test_tools import make_app
-from tests.guide.test_tools import signed_in
+from tests.support import AuthActions
 from web.guide.planner import distance_units
 
 ROOT = Path(__file__).parents[2]
@@ -28,7 +27,7 @@ def gapp(tmp_path):
 
 @pytest.fixture
 def guide(gapp):
-    return signed_in(gapp, add_guide(gapp))
+    return AuthActions(gapp).create().signed_in()
 
 
 def plan_data(guide) -> dict:
@@ -126,7 +125,7 @@ def test_the_question_warns_in_words_when_over_the_slot(
     tmp_path, slot_min, lang, shown, hidden
 ):
     app = make_app(tmp_path, TOUR_DATA=str(with_slot(tmp_path, slot_min)))
-    guide = signed_in(app, add_guide(app))
+    guide = AuthActions(app).create().signed_in()
     guide.post("/guide/plan/variants", data={"name": "all", "stops": ",".join(SHIPPED)})
     page = guide.get(f"/guide/plan/variants/1/publish?lang={lang}").get_data(
         as_text=True

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from geo.directions import format_distance
-from tests.guide.test_tools import add_guide
 from tests.guide.test_tools import make_app
-from tests.guide.test_tools import signed_in
+from tests.support import AuthActions
 
 DATA = Path(__file__).parents[1] / "data"
 ORDER = "start,middle,finish"
@@ -19,7 +18,7 @@ ORDER = "start,middle,finish"
 
 def sheet(tmp_path, tour_dir, lang="en", **config):
     app = make_app(tmp_path, TOUR_DATA=str(tour_dir), **config)
-    guide = signed_in(app, add_guide(app))
+    guide = AuthActions(app).create().signed_in()
     guide.post("/guide/plan/variants", data={"name": "all", "stops": ORDER})
     html = guide.get(f"/guide/plan/variants/1/sheet?lang={lang}").get_data(as_text=True)
     legs = guide.get("/api/route").get_json()["features"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.guide.test_tools import add_guide
 from tests.guide.test_tools import edit_form
 from tests.guide.test_tools import make_app
-from tests.guide.test_tools import signed_in
+from tests.support import AuthActions
 
 
 @pytest.fixture
@@ -17,7 +16,7 @@ def gapp(tmp_path):
 
 @pytest.fixture
 def guide(gapp):
-    return signed_in(gapp, add_guide(gapp))
+    return AuthActions(gapp).create().signed_in()
 
 
 def test_preview_shows_the_public_page_and_saves_nothing(guide):

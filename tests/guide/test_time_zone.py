@@ -17,9 +17,8 @@ from sqlalchemy import select
 
 from tests.booking_support import add_date
 from tests.booking_support import register
-from tests.guide.test_tools import add_guide
 from tests.guide.test_tools import make_app
-from tests.guide.test_tools import signed_in
+from tests.support import AuthActions
 from web.services.db import db
 from web.services.guide_models import Calibration
 from web.services.guide_models import LiveWalk
@@ -47,7 +46,7 @@ def local(stamp: datetime, zone: str) -> datetime:
 def zoned(request, tmp_path):
     zone, city = request.param
     app = make_app(tmp_path, TOUR_DATA=str(tour_in(tmp_path, zone)))
-    return app, signed_in(app, add_guide(app)), zone, city
+    return app, AuthActions(app).create().signed_in(), zone, city
 
 
 def test_the_live_walk_ends_in_local_time(zoned):
