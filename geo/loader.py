@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from typing import cast
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
 
 from geo import placeholders
 from geo.distance import LonLat
@@ -49,41 +51,56 @@ class Fields:
             self.fail(None, f"expected an object, got {type(data).__name__}")
         self.data: dict[str, Any] = data
 
-    def fail(self, field: str | None, problem: str) -> TourDataError:
-        raise TourDataError(str(self.path), self.feature, field, problem)
+    def fail(
+        self, field: str | None, problem: str, code: str = "invalid", **params: object
+    ) -> TourDataError:
+        raise TourDataError(
+            str(self.path), self.feature, field, problem, code=code, params=params
+        )
 
     def raw(self, field: str, *, required: bool = True) -> Any:
         if field not in self.data or self.data[field] is None:
             if required:
-                self.fail(field, "missing")
+                self.fail(field, "missing", "missing")
             return None
         return self.data[field]
 
     def string(self, field: str) -> str:
         value = self.raw(field)
         if not isinstance(value, str) or not value.strip():
-            self.fail(field, f"expected a non-empty string, got {value!r}")
+            self.fail(field, f"expected a non-empty string, got {value!r}", "empty")
         return cast(str, value)
 
     def number(self, field: str, *, low: float, high: float) -> float:
         value = self.raw(field)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(field, f"expected a number, got {value!r}")
+            self.fail(field, f"expected a number, got {value!r}", "not_number")
         number = float(value)
         if not math.isfinite(number) or not low <= number <= high:
-            self.fail(field, f"{value!r} is outside {low:g}..{high:g}")
+            self.fail(
+                field,
+                f"{value!r} is outside {low:g}..{high:g}",
+                "out_of_range",
+                low=low,
+                high=high,
+            )
         return number
 
     def integer(self, field: str) -> int:
         value = self.raw(field)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(field, f"expected a whole number, got {value!r}")
+            self.fail(field, f"expected a whole number, got {value!r}", "not_number")
         return cast(int, value)
 
     def choice(self, field: str, options: Sequence[str]) -> str:
         value = self.raw(field)
         if value not in options:
-            self.fail(field, f"{value!r} is not one of {', '.join(options)}")
+            self.fail(
+                field,
+                f"{value!r} is not one of {', '.join(options)}",
+                "not_choice",
+                options=tuple(options),
+            )
         return cast(str, value)
 
     def text(self, field: str, *, required: bool = True) -> Text | None:
@@ -102,7 +119,7 @@ class Fields:
         for lang in self.languages:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.fail(f"{field}.{lang}", "missing or empty")
+                self.fail(f"{field}.{lang}", "missing or empty", "empty")
         return {lang: value[lang].strip() for lang in self.languages}
 
     def _check_languages(self, field: str, value: dict[str, Any]) -> None:
@@ -137,7 +154,7 @@ class Fields:
     def sources(self, field: str = "sources") -> tuple[Source, ...]:
         value = self.raw(field)
         if not isinstance(value, list) or not value:
-            self.fail(field, "expected a non-empty list of sources")
+            self.fail(field, "expected a non-empty list of sources", "no_sources")
         sources = []
         for index, item in enumerate(value):
             where = f"{field}[{index}]"
@@ -149,9 +166,11 @@ class Fields:
             if url is not None and (
                 not isinstance(url, str) or not re.match(r"^https?://\S+$", url)
             ):
-                self.fail(f"{where}.url", f"not a web address: {url!r}")
+                self.fail(
+                    f"{where}.url", f"not a web address: {url!r}", "not_url", url=url
+                )
             if not isinstance(title, str) or not title.strip():
-                self.fail(f"{where}.title", "missing or empty")
+                self.fail(f"{where}.title", "missing or empty", "empty")
             sources.append(Source(url=url, title=title.strip()))
         if all(source.url is None for source in sources):
             self.fail(field, "at least one source needs a web address")
@@ -233,6 +252,7 @@ def load_tour(folder: Path) -> Tour:
         what_to_bring=meta.required_text("what_to_bring"),
         registration_required=registration,
         phone=meta.string("phone"),
+        time_zone=_time_zone(meta),
         walking_speed_kmh=speed_kmh,
         attribution=meta.string("attribution"),
         sources=meta.sources(),
@@ -308,6 +328,20 @@ def _walks(
             entry.fail("via", f"expected two or more stop ids, got {via!r}")
         walks[tuple(via)] = entry.number("length_m", low=0, high=1e6)
     return walks
+
+
+def _time_zone(meta: Fields) -> str:
+    """The tour's IANA time zone name: its dates and times are wall-clock there."""
+    name = meta.string("time_zone")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        meta.fail(
+            "time_zone",
+            f"{name!r} is not an IANA time zone name such as 'Asia/Bishkek'",
+            "unknown_zone",
+        )
+    return name
 
 
 def _languages(meta: Fields) -> tuple[str, ...]:
@@ -392,7 +426,7 @@ def _stop(feature: Any, path: Path, index: int, languages: Sequence[str]) -> Sto
     props = Fields(outer.raw("properties"), path, label, languages)
     stop_id = props.string("id")
     if not SLUG.match(stop_id):
-        props.fail("id", f"{stop_id!r} is not a slug of a-z, 0-9 and -")
+        props.fail("id", f"{stop_id!r} is not a slug of a-z, 0-9 and -", "not_slug")
     position = props.sub("position")
     radius = props.number("arrival_radius_m", low=20, high=300)
     return Stop(

@@ -152,6 +152,7 @@ class Tour:
     what_to_bring: Text
     registration_required: bool
     phone: str
+    time_zone: str
     walking_speed_kmh: float
     attribution: str
     sources: tuple[Source, ...]

@@ -70,12 +70,6 @@ SETTINGS: tuple[Setting, ...] = (
         "The tour's files (tour.json, stops.geojson, route.geojson, events.json).",
         shown_default="`tour_data/`",
     ),
-    Setting(
-        "TOUR_TIMEZONE",
-        "Asia/Bishkek",
-        "IANA zone",
-        "Time zone of tour dates and events, as guides type and guests read them.",
-    ),
     # --- security
     Setting(
         "SECRET_KEY",

@@ -108,6 +108,11 @@ def test_tour_error_is_a_value_error(tmp_path):
         ("price", {"amount": "free", "currency": "KGS"}, "price.amount"),
         ("registration_required", "yes", "true or false"),
         ("title", {"en": "Only English"}, "title.ru"),
+        ("time_zone", "Mars/Olympus_Mons", "'time_zone'.*not an IANA time zone"),
+        ("time_zone", "../../etc/passwd", "'time_zone'.*not an IANA time zone"),
+        ("time_zone", "", "'time_zone'.*non-empty string"),
+        ("time_zone", 6, "'time_zone'.*non-empty string"),
+        ("time_zone", None, "'time_zone'.*missing"),
     ],
 )
 def test_bad_tour_metadata(tour_dir, field, value, expected):
@@ -118,6 +123,10 @@ def test_bad_tour_metadata(tour_dir, field, value, expected):
     with pytest.raises(TourDataError, match=expected) as caught:
         load_tour(tour_dir)
     assert caught.value.path.endswith("tour.json")
+
+
+def test_the_time_zone_is_read(tour_dir):
+    assert load_tour(tour_dir).time_zone == "Asia/Bishkek"
 
 
 def test_route_legs_must_join_the_stops_in_order(tour_dir):

@@ -30,6 +30,7 @@ SHIPPED = [
     "ala-archa-bridge",
     "osh-bazaar",
 ]
+CONFIRM = {"confirm": "yes"}
 
 
 def make_app(tmp_path: Path, **config):
@@ -140,7 +141,7 @@ def test_save_publish_and_the_public_tour_follows(guide, guest):
     assert response.status_code == 303
     page = guide.get(response.headers["Location"]).get_data(as_text=True)
     assert "short" in page and 'data-stop-id="frunze-plant-gate"' in page
-    assert guide.post("/guide/plan/variants/1/publish").status_code == 303
+    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 303
     tour = guest.get("/api/tour").get_json()
     assert tour["stops"] == short
     route = guest.get("/api/route").get_json()
@@ -221,7 +222,7 @@ def test_export_round_trips_through_the_loader(app, guide, tmp_path):
     guide.post(
         "/guide/plan/variants", data={"name": "s", "stops": ",".join(SHIPPED[:4])}
     )
-    guide.post("/guide/plan/variants/1/publish")
+    guide.post("/guide/plan/variants/1/publish", data=CONFIRM)
     out = tmp_path / "exported"
     result = app.test_cli_runner().invoke(args=["tour", "export", str(out)])
     assert result.exit_code == 0, result.output
@@ -247,7 +248,7 @@ def edit_form(client, stop_id):
 def edit_form_from(html):
     fields = dict(re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', html))
     for name, text in re.findall(
-        r'name="([a-z_]+)" rows="\d+">([^<]*)</textarea>', html
+        r'<textarea[^>]*name="([a-z_]+)"[^>]*>([^<]*)</textarea>', html
     ):
         fields[name] = text
     import html as html_lib
@@ -272,28 +273,93 @@ def test_edit_is_saved_and_shown_publicly(guide, guest):
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "problem"),
+    ("field", "value", "message", "marked"),
     [
-        ("arrival_radius_m", "10", "arrival_radius_m"),
-        ("arrival_radius_m", "abc", "arrival_radius_m"),
-        ("dwell_min", "nan", "dwell_min"),
-        ("name_ru", "   ", "name.ru"),
-        ("narrative_en", "", "narrative.en"),
-        ("sources", "not-a-url A title", "url"),
-        ("sources", "", "sources"),
+        (
+            "arrival_radius_m",
+            "10",
+            "The arrival radius must be between 20 and 300 m.",
+            "arrival_radius_m",
+        ),
+        (
+            "arrival_radius_m",
+            "abc",
+            "Give the arrival radius as a number of metres, e.g. 40.",
+            "arrival_radius_m",
+        ),
+        (
+            "dwell_min",
+            "200",
+            "The time at the stop must be between 0.5 and 120 minutes.",
+            "dwell_min",
+        ),
+        (
+            "dwell_min",
+            "nan",
+            "Give the time at the stop as a number of minutes, e.g. 5.",
+            "dwell_min",
+        ),
+        (
+            "name_ru",
+            "   ",
+            "The “Name” field (Русский) is empty; every language needs it.",
+            "name_ru",
+        ),
+        (
+            "narrative_en",
+            "",
+            "The “Story” field (English) is empty; every language needs it.",
+            "narrative_en",
+        ),
+        (
+            "sources",
+            "not-a-url A title",
+            "Source 1 does not start with a web address (https://…)",
+            "sources",
+        ),
+        (
+            "sources",
+            "https://example.org/a A\nhttps://example.org/b",
+            "Source 2 has no title: write it after the web address",
+            "sources",
+        ),
+        (
+            "sources",
+            "",
+            "Give at least one source: its web address, a space, then its title.",
+            "sources",
+        ),
     ],
 )
-def test_edit_uses_the_loader_validation(guide, guest, field, value, problem):
+def test_edit_errors_read_like_a_person_wrote_them(
+    guide, guest, field, value, message, marked
+):
     form = edit_form(guide, "fucik-street")
     form[field] = value
     response = guide.post("/guide/stops/fucik-street/edit", data=form)
     assert response.status_code == 422
-    assert problem in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert message in html
+    # Not the loader's wording for files: no field names in brackets, no ranges.
+    assert (
+        "[" + field not in html and ".." not in html.split('id="edit-error"')[1][:300]
+    )
+    assert re.search(rf'id="{marked}"[^>]*aria-invalid="true"', html)
     assert (
         guest.get("/api/stops/fucik-street").get_json()["properties"][
             "arrival_radius_m"
         ]
         == 70
+    )
+
+
+def test_edit_errors_in_russian(guide):
+    form = edit_form(guide, "fucik-street")
+    form["arrival_radius_m"] = "5"
+    response = guide.post("/guide/stops/fucik-street/edit?lang=ru", data=form)
+    assert response.status_code == 422
+    assert "Радиус прибытия должен быть от 20 до 300 м." in response.get_data(
+        as_text=True
     )
 
 
@@ -306,7 +372,7 @@ def test_second_guide_gets_a_conflict(app, guide):
     assert guide.post("/guide/stops/osh-bazaar/edit", data=first).status_code == 303
     response = other.post("/guide/stops/osh-bazaar/edit", data=second)
     assert response.status_code == 409
-    assert "someone else saved this stop" in response.get_data(as_text=True)
+    assert "Someone else saved this stop" in response.get_data(as_text=True)
     stop = other.get("/api/stops/osh-bazaar").get_json()["properties"]
     assert stop["summary"]["en"] == "First guide's summary."
 
@@ -446,7 +512,7 @@ def test_good_track_is_reviewed_then_applied(guide, guest):
 def test_a_stale_review_cannot_be_applied(guide, guest):
     upload(guide, "walk.gpx")
     guide.post("/guide/plan/variants", data={"name": "a", "stops": ",".join(SHIPPED)})
-    guide.post("/guide/plan/variants/1/publish")
+    guide.post("/guide/plan/variants/1/publish", data=CONFIRM)
     before = guest.get("/api/route").get_json()
     guide.post("/guide/track/1/apply")
     assert guest.get("/api/route").get_json() == before
@@ -596,11 +662,11 @@ def test_without_street_data_the_planner_says_distances_are_estimates(tmp_path):
 def test_deleting_the_published_variant_keeps_the_route(guide, guest):
     short = ["meeting-point", "interhelpo-quarter", "osh-bazaar"]
     guide.post("/guide/plan/variants", data={"name": "s", "stops": ",".join(short)})
-    guide.post("/guide/plan/variants/1/publish")
+    guide.post("/guide/plan/variants/1/publish", data=CONFIRM)
     assert guide.post("/guide/plan/variants/1/delete").status_code == 303
     assert guest.get("/api/tour").get_json()["stops"] == short
     assert 'data-variant="s"' not in guide.get("/guide/plan").get_data(as_text=True)
-    assert guide.post("/guide/plan/variants/1/publish").status_code == 404
+    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 404
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -639,7 +705,7 @@ def test_a_variant_with_stops_gone_from_the_files_still_works(app, guide):
     assert guide.get("/guide/plan").status_code == 200
     assert guide.get("/guide/plan/variants/1.gpx").status_code == 200
     assert guide.get("/guide/plan/variants/1/sheet").status_code == 200
-    assert guide.post("/guide/plan/variants/1/publish").status_code == 303
+    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 303
     assert guide.get("/api/tour").get_json()["stops"] == ["meeting-point", "osh-bazaar"]
 
 

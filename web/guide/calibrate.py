@@ -34,6 +34,7 @@ from web.guide import current_guide
 from web.services.db import db
 from web.services.db import write_transaction
 from web.services.guide_models import Calibration
+from web.services.i18n import tour_time
 from web.services.models import User
 from web.services.models import utcnow
 from web.services.params import db_int
@@ -131,7 +132,7 @@ def set_position(stop_id: str) -> ResponseReturnValue:
         return redirect(url_for("calibrate.form", stop_id=stop_id), 303)
     user_id = _user_id()
     acc = round(accuracy)
-    today = utcnow().date()
+    today = tour_time(utcnow()).date()
     basis = {lang: _field_basis(lang, today, acc) for lang in base_tour().languages}
     feature = stop_to_feature(stop)
     feature["geometry"]["coordinates"] = [round(lon, 7), round(lat, 7)]

@@ -471,7 +471,7 @@ def _entry(tour_date: TourSession, code: str | None = None) -> CalendarEntry:
         summary=pick(tour.title),
         start=tour_date.starts_at,
         end=tour_date.starts_at + timedelta(minutes=tour.duration_min),
-        timezone=current_app.config["TOUR_TIMEZONE"],
+        timezone=get_tour().time_zone,
         description="\n\n".join(lines),
         location=tour_date.meeting_point or pick(tour.meeting_point),
         latlon=(meeting.lat, meeting.lon),

@@ -190,7 +190,7 @@ def event_ics(event_id: str) -> Response:
         summary=event.title,
         start=event.start,
         end=event.end,
-        timezone=current_app.config["TOUR_TIMEZONE"],
+        timezone=get_tour().time_zone,
         description=description,
         location=event.venue or "",
         latlon=event.latlon,

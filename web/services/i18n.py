@@ -14,12 +14,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from collections.abc import Sequence
+from datetime import UTC
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import UnknownLocaleError
+from babel.dates import get_timezone_location
 from babel.numbers import get_currency_symbol
 from flask import Flask
 from flask import Response
@@ -71,7 +75,9 @@ def init_app(app: Flask) -> None:
         currency=currency_symbol,
         language_name=language_name,
         language_url=language_url,
+        zone_city=zone_city,
     )
+    app.jinja_env.filters["tour_time"] = tour_time
 
 
 def check_languages(tour: Tour, folder: Path) -> None:
@@ -228,3 +234,24 @@ def format_minutes(duration_s: float) -> str:
     if total % 60 == 0:
         return _("%(h)s h", h=total // 60)
     return _("%(h)s h %(m)s min", h=total // 60, m=total % 60)
+
+
+def tour_zone() -> ZoneInfo:
+    """The tour's time zone (``time_zone`` in tour.json)."""
+    return ZoneInfo(get_tour().time_zone)
+
+
+def tour_time(stamp: datetime) -> datetime:
+    """A stored bookkeeping stamp (naive UTC) as wall-clock time in the tour's zone.
+
+    Tour dates and events are stored as wall-clock times already; only stamps made
+    with ``utcnow()`` (registered, calibrated, ends at ...) pass through here.
+    """
+    return stamp.replace(tzinfo=UTC).astimezone(tour_zone()).replace(tzinfo=None)
+
+
+def zone_city() -> str:
+    """The city the tour's clock is set to, in this request's language: 'Bishkek'."""
+    return str(
+        get_timezone_location(tour_zone(), locale=current_lang(), return_city=True)
+    )

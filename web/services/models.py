@@ -1,7 +1,8 @@
 """Tables: guide accounts, tour dates, registrations, guide-added events, throttling.
 
 Times of tour dates and events are naive local wall-clock times in the tour's
-time zone (``TOUR_TIMEZONE``, Asia/Bishkek); bookkeeping stamps are naive UTC.
+time zone (``time_zone`` in tour.json, Asia/Bishkek); bookkeeping stamps are naive
+UTC, shown in the tour's zone through ``web.services.i18n.tour_time``.
 """
 
 from __future__ import annotations
