@@ -1,7 +1,7 @@
 """security: a session version per guide, so that signing out revokes sessions
 
-Revision ID: 0003_security
-Revises: 0002_guide_tools
+Revision ID: 0004_security
+Revises: 0003_media
 Create Date: 2026-12-01 23:00:00
 
 Sessions signed before this revision hold no version and no sign-in time: the
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0003_security"
-down_revision = "0002_guide_tools"
+revision = "0004_security"
+down_revision = "0003_media"
 branch_labels = None
 depends_on = None
 
