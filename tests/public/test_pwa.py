@@ -50,7 +50,7 @@ def test_every_page_links_the_manifest_and_the_worker(client):
 def test_service_worker_is_served_from_the_root_and_never_stale(client):
     response = client.get("/sw.js?v=abc")
     assert response.status_code == 200
-    assert response.mimetype in ("text/javascript", "application/javascript")
+    assert response.mimetype == "text/javascript"
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert response.headers["Cache-Control"] == "no-cache"
     assert b'addEventListener("fetch"' in response.get_data()
