@@ -12,6 +12,7 @@ from flask import current_app
 from werkzeug.routing import IntegerConverter
 
 from geo.tour import Tour
+from geo.tour import first_sentences
 
 MAX_ID = 2**63 - 1
 
@@ -52,11 +53,13 @@ def register(app: Flask) -> None:
     from web.public import share
     from web.public import walk
     from web.services import db
+    from web.services import http_cache
     from web.services import i18n
     from web.services import security
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
     Compress(app)
+    http_cache.init_app(app)  # right after Compress: see its docstring
     db.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
@@ -70,6 +73,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(walk.bp)
     guide.init_app(app)
     app.jinja_env.filters["tel"] = tel_href
+    app.jinja_env.globals["first_sentences"] = first_sentences
 
 
 def tel_href(phone: str) -> str:

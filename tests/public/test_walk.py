@@ -77,7 +77,10 @@ def test_no_tour_area_action_by_default(client):
 
 def test_map_page_offers_to_start_the_walk(client):
     html = client.get("/").get_data(as_text=True)
-    assert '<a class="button button--walk" href="/walk">Start the walk</a>' in html
+    assert (
+        '<a class="button button--walk" id="start-own" href="/walk">'
+        "Start the walk on your own</a>"
+    ) in html
 
 
 def test_stop_page_has_listen_share_and_directions(client):
