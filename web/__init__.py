@@ -48,6 +48,7 @@ def register(app: Flask) -> None:
     from web.public import dates
     from web.public import events
     from web.public import gpx
+    from web.public import live
     from web.public import pages
     from web.public import pwa
     from web.public import share
@@ -66,7 +67,7 @@ def register(app: Flask) -> None:
     errors.init_app(app)
     dates.init_app(app)
     events.init_app(app)
-    for module in (assets, pages, api, gpx):
+    for module in (assets, pages, api, gpx, live):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
     share.init_app(app)

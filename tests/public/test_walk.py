@@ -49,7 +49,7 @@ def test_walk_page_scripts_live_in_static_files(client):
             or "L.map(" in body
             or "L_NO_TOUCH" in body
         )
-    assert '<script src="/static/js/walk.js" defer></script>' in html
+    assert re.search(r'<script src="/static/js/walk\.js\?v=[0-9a-f]{12}" defer>', html)
 
 
 def test_tour_area_action_only_when_bulk_downloads_are_allowed(tour_dir):

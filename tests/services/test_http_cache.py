@@ -116,7 +116,7 @@ def test_a_page_is_rendered_once_per_language_and_display(client, monkeypatch):
     assert 'class="sunlight"' in sunlit and len(calls) == 3
 
 
-def test_a_new_tour_version_renders_the_page_again(app, client, monkeypatch):
+def test_a_new_tour_revision_renders_the_page_again(app, client, monkeypatch):
     import dataclasses
 
     import web.services.http_cache as http_cache
@@ -124,9 +124,10 @@ def test_a_new_tour_version_renders_the_page_again(app, client, monkeypatch):
     client.get("/stops/middle")
     tour = app.extensions["tour"]
     renamed = dataclasses.replace(tour, title={"en": "A renamed walk", "ru": "Новое"})
-    monkeypatch.setattr(http_cache, "get_tour", lambda: renamed)
     monkeypatch.setattr("web.public.pages.get_tour", lambda: renamed)
-    monkeypatch.setattr("web.services.i18n.get_tour", lambda: renamed)
+    # The same revision: the page kept is the answer.
+    assert "A renamed walk" not in client.get("/stops/middle").get_data(as_text=True)
+    monkeypatch.setattr(http_cache, "tour_revision", lambda: 7)
     assert "A renamed walk" in client.get("/stops/middle").get_data(as_text=True)
 
 

@@ -33,7 +33,7 @@ from geo.track_import import MATCH_LIMIT_M
 from geo.track_import import MAX_BYTES
 from geo.track_import import match_track
 from geo.track_import import read_track
-from web.guide.auth import current_guide
+from web.guide import current_guide
 from web.services.db import db
 from web.services.db import write_transaction
 from web.services.guide_models import TourState

@@ -18,6 +18,7 @@ from web import get_tour
 from web.public.assets import map_assets
 from web.services.http_cache import public_page
 from web.services.i18n import current_lang
+from web.services.tour_store import tour_revision
 
 bp = Blueprint("pages", __name__)
 
@@ -30,16 +31,18 @@ def stop_links() -> dict[str, StopLink]:
     }
 
 
-def _cached_map(kind: str) -> MapParts:
-    # Each map is drawn once per language and version of the tour (guides may
-    # publish a new route: web/services/tour_store.py); folium rendering costs
-    # tens of ms.
+def drawn_map(kind: str) -> MapParts:
+    """The tour's map (``"tour"``) or the meeting point's (``"meeting"``), drawn.
+
+    Each is drawn once per language and revision of the tour (guides may publish
+    a new route: web/services/tour_store.py); folium rendering costs tens of ms.
+    """
     lang = current_lang()
     cache: dict[tuple[str, str, int], MapParts] = current_app.extensions.setdefault(
         "map_cache", {}
     )
     tour = get_tour()
-    key = (kind, lang, id(tour))
+    key = (kind, lang, tour_revision())
     if key not in cache:
         assets, tile_url, links = (
             map_assets(),
@@ -71,7 +74,7 @@ def index() -> Response:
     """Show what the walk is, the next date, the map and the stops in order."""
     return public_page(
         lambda: render_template(
-            "public/map.html", tour=get_tour(), map=_cached_map("tour")
+            "public/map.html", tour=get_tour(), map=drawn_map("tour")
         ),
         ttl_s=_dates_ttl_s(),
     )
@@ -103,7 +106,7 @@ def about() -> Response:
             # dates/about.html fills the page's blocks with the next tour dates.
             "public/dates/about.html",
             tour=get_tour(),
-            map=_cached_map("meeting"),
+            map=drawn_map("meeting"),
         ),
         ttl_s=_dates_ttl_s(),
     )

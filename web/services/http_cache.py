@@ -4,7 +4,7 @@
   the current hash they are cached for a year (``immutable``), otherwise revalidated.
 - Every other ``GET`` answer gets an ``ETag`` and a ``304 Not Modified`` when the
   client already has it (Flask-Compress suffixes the tag per encoding).
-- `public_page` renders a public page once per (page, tour version, language,
+- `public_page` renders a public page once per (tour revision, page, language,
   display mode, host) and keeps it compressed; requests after that are answered
   from memory. Such a page holds nothing that depends on the visitor beyond the
   language and display cookies (no CSRF token, no nonce: the CSP has none), so
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from web import get_tour
 from web.services.i18n import current_lang
+from web.services.tour_store import tour_revision
 
 ONE_YEAR_S = 365 * 24 * 3600
 PUBLIC_MAX_AGE_S = 60
@@ -147,7 +148,6 @@ def _cache_headers(response: Response) -> Response:
 
 @dataclass(frozen=True)
 class _Page:
-    tour: object
     created: float
     ttl_s: float | None
     etag: str
@@ -162,8 +162,9 @@ def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Res
     """
     if not current_app.config["PAGE_CACHE"]:
         return _page_response(_compressed(render(), ttl_s=ttl_s), PUBLIC_MAX_AGE_S)
-    tour = get_tour()
+    get_tour()  # brings this worker's copy of the tour up to its current revision
     key = (
+        tour_revision(),
         request.endpoint,
         tuple(sorted((request.view_args or {}).items())),
         current_lang(),
@@ -175,12 +176,8 @@ def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Res
     )
     page = pages.get(key)
     now = time.monotonic()
-    if (
-        page is None
-        or page.tour is not tour
-        or (ttl_s is not None and now - page.created >= ttl_s)
-    ):
-        page = _compressed(render(), tour=tour, created=now, ttl_s=ttl_s)
+    if page is None or (ttl_s is not None and now - page.created >= ttl_s):
+        page = _compressed(render(), created=now, ttl_s=ttl_s)
         pages[key] = page
         while len(pages) > MAX_PAGES:
             pages.popitem(last=False)
@@ -192,13 +189,11 @@ def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Res
 def _compressed(
     html: str,
     *,
-    tour: object = None,
     created: float = 0.0,
     ttl_s: float | None = None,
 ) -> _Page:
     body = html.encode()
     return _Page(
-        tour=tour,
         created=created,
         ttl_s=ttl_s,
         etag=hashlib.sha256(body).hexdigest()[:20],

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo import directions
+from geo.tour import pick as geo_pick
 from web import get_tour
 
 LANG_COOKIE = "lang"
@@ -69,11 +70,8 @@ def current_lang() -> str:
 
 
 def pick(text: Mapping[str, str] | None, lang: str | None = None) -> str:
-    """One language's version of a multilingual text, English as the fallback."""
-    if not text:
-        return ""
-    lang = lang or current_lang()
-    return text.get(lang) or text.get("en") or next(iter(text.values()))
+    """`geo.tour.pick` in this request's language unless ``lang`` is given."""
+    return geo_pick(text, lang or current_lang())
 
 
 def format_distance(length_m: float) -> str:

@@ -18,9 +18,7 @@ from flask import current_app
 from flask import has_request_context
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
-from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -64,16 +62,6 @@ def init_app(app: Flask) -> None:
         )
     csrf.init_app(app)
     app.before_request(_json_body_is_an_object)  # after the CSRF check
-
-    @app.errorhandler(CSRFError)
-    def csrf_refused(exc: CSRFError) -> ResponseReturnValue:
-        from web.errors import error_response
-
-        message = _(
-            "This form has expired or was sent from elsewhere. "
-            "Please reload the page and try again."
-        )
-        return error_response(message, 400)
 
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

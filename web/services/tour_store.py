@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from geo.distance import LonLat
 from geo.distance import haversine_m
 from geo.errors import TourDataError
+from geo.errors import UnknownStopError
 from geo.export import reorder
 from geo.export import route_collection
 from geo.export import stop_to_feature
@@ -99,10 +100,19 @@ def current_tour(base: Tour) -> Tour:
     if cache.get("revision") != revision:
         cache["tour"] = build_tour(base)
         cache["revision"] = revision
-        # web.public.pages draws each map once per process; the stops or path changed.
+        # The maps drawn for the old revision are of no more use.
         current_app.extensions.pop("map_cache", None)
     g.current_tour = cache["tour"]
     return g.current_tour
+
+
+def tour_revision() -> int:
+    """The revision of the tour this worker serves (0: as shipped in tour_data/).
+
+    Caches of things drawn from the tour key on it, never on ``id()`` of objects.
+    """
+    cache: dict[str, Any] = current_app.extensions.get("tour_store", {})
+    return int(cache.get("revision", 0))
 
 
 def refresh() -> Tour:
@@ -181,6 +191,14 @@ def _with_stops(base: Tour, stops: dict[str, Stop]) -> Tour:
 def catalogue() -> list[Stop]:
     """Every stop a guide can plan with (edited), meeting point first."""
     return list(edited_stops(base_tour()).values())
+
+
+def catalogue_stop(stop_id: str) -> Stop:
+    """One stop of the catalogue, as edited; `UnknownStopError` (a 404) if none."""
+    for stop in catalogue():
+        if stop.id == stop_id:
+            return stop
+    raise UnknownStopError(stop_id)
 
 
 # --- legs -------------------------------------------------------------------------
