@@ -151,3 +151,13 @@ def test_stop_page_opens_with_a_small_map_of_the_stop(client):
     assert stop_map["label"] == "1"
     assert stop_map["estimate"] is True and stop_map["error_m"] == 300
     assert stop_map["tile_url"] == "/tiles/{z}/{x}/{y}.png"
+
+
+@pytest.mark.parametrize("url", ["/", "/about", "/walk"])
+def test_leaflet_loads_after_the_content_not_in_the_head(client, url):
+    html = client.get(url).get_data(as_text=True)
+    head = html[: html.index("</head>")]
+    assert "leaflet.js" not in head
+    assert "leaflet.css" in head  # styles first: the map box keeps its size
+    script = html.index("/vendor/leaflet/leaflet.js")
+    assert html.index("</main>") < script < html.index("L.map(")
