@@ -35,7 +35,10 @@ MIN_ACCESSIBILITY = 100
 
 
 def run_lighthouse(binary: str, url: str, out: Path) -> dict[str, float]:
-    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    env = {
+        **os.environ,
+        "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+    }
     subprocess.run(
         [
             binary,
@@ -78,7 +81,9 @@ def main(paths: list[str]) -> int:
         )
         add_date(app, capacity=12, days=4, seats_taken=5)
         for path in paths:
-            scores = run_lighthouse(binary, server.url + path, folder / "report.json")
+            name = path.strip("/").replace("/", "-") or "home"
+            report = Path(os.environ.get("LIGHTHOUSE_OUT", folder)) / f"lh-{name}.json"
+            scores = run_lighthouse(binary, server.url + path, report)
             ok = (
                 scores["performance"] >= MIN_PERFORMANCE
                 and scores["cls"] <= MAX_CLS
@@ -87,7 +92,8 @@ def main(paths: list[str]) -> int:
             missed += not ok
             print(
                 f"{path:28} performance {scores['performance']:3.0f}"
-                f"  CLS {scores['cls']:.3f}  accessibility {scores['accessibility']:3.0f}"
+                f"  CLS {scores['cls']:.3f}"
+                f"  accessibility {scores['accessibility']:3.0f}"
                 f"  (FCP {scores['fcp_ms']:.0f} ms, LCP {scores['lcp_ms']:.0f} ms,"
                 f" TBT {scores['tbt_ms']:.0f} ms) {'ok' if ok else 'MISSED'}",
                 flush=True,

@@ -100,6 +100,29 @@ def test_nothing_overflows_at_320_px(browser, dates_server, guard, lang):
         context.close()
 
 
+SHIFTS = """
+  window.__shift = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (!entry.hadRecentInput) window.__shift += entry.value;
+    }
+  }).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/walk", "/stops/pishpek-station", "/about", "/dates"]
+)
+def test_pages_do_not_shift_while_they_load(phone, path):
+    page = phone.new_page()
+    page.add_init_script(SHIFTS)
+    page.goto(path, wait_until="networkidle")
+    expect(page.locator("main")).to_be_visible()
+    # The scripts have filled in what they fill in (maps, walk panel, offline mark).
+    expect(page.locator("#offline-status")).to_be_visible()
+    assert page.evaluate("window.__shift") <= 0.02
+
+
 def test_stop_map_shows_the_visitor_and_the_distance_when_allowed(
     browser, dates_server, guard
 ):
@@ -119,7 +142,7 @@ def test_stop_map_shows_the_visitor_and_the_distance_when_allowed(
         stop_map = page.locator("#stop-map")
         expect(stop_map.locator(".leaflet-marker-icon")).to_have_text("3")
         expect(page.locator("#stop-distance")).to_have_text(
-            re.compile(r"^You are \d+ m from here\.$")
+            re.compile(r"^You are \d+\sm from here\.$")
         )
         expect(stop_map.locator("path.leaflet-you")).to_have_count(1)
         assert stop_map.bounding_box()["y"] < page.locator("h1").bounding_box()["y"]
