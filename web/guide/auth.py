@@ -65,9 +65,6 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
 
 def init_app(app: Flask) -> None:
     """The sign-in pages and the ``flask guide`` commands."""
-    app.config.setdefault("LOGIN_FAILURES_PER_NAME", 5)
-    app.config.setdefault("LOGIN_FAILURES_PER_ADDRESS", 20)
-    app.config.setdefault("LOGIN_WINDOW_S", 15 * 60)
     app.register_blueprint(bp)
     app.cli.add_command(guide_cli)
 

@@ -172,9 +172,6 @@ class RegistrationForm(FlaskForm):  # type: ignore[misc]
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the date filters and ``upcoming_dates`` for templates."""
-    app.config.setdefault("TOUR_TIMEZONE", "Asia/Bishkek")
-    app.config.setdefault("REGISTRATIONS_PER_ADDRESS", 10)
-    app.config.setdefault("REGISTRATION_WINDOW_S", 3600)
     app.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
     app.register_blueprint(bp)
     app.jinja_env.filters.update(

@@ -108,7 +108,7 @@ class Booked:
 
 def local_now() -> datetime:
     """Now as a naive wall-clock time in the tour's time zone."""
-    zone = ZoneInfo(current_app.config.get("TOUR_TIMEZONE", "Asia/Bishkek"))
+    zone = ZoneInfo(current_app.config["TOUR_TIMEZONE"])
     return datetime.now(zone).replace(tzinfo=None)
 
 

@@ -22,7 +22,6 @@ ONE_YEAR_S = 365 * 24 * 3600
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers."""
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_language)
     app.after_request(_remember_choice)
     app.context_processor(lambda: {"tour": get_tour()})

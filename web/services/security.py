@@ -45,15 +45,10 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     """Cookie flags, CSRF protection and (optionally) proxy headers."""
+    # Not a setting: scripts never need the session cookie.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
-        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    # A guest may take a while over the form; the token lives as long as the session.
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    if app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=31):  # Flask's
-        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
     app.session_interface = SessionInterface()
-    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    proxies = int(app.config["TRUSTED_PROXIES"] or 0)
     if proxies:
         # Behind a reverse proxy: trust its X-Forwarded-For/-Proto for client
         # addresses (rate limits) and for HTTPS (Secure cookies).
