@@ -144,6 +144,21 @@ SETTINGS: tuple[Setting, ...] = (
         "seconds",
         "The window in which registrations per address are counted.",
     ),
+    Setting(
+        "NEXT_DATE_TTL_S",
+        10,
+        "seconds",
+        "How long public pages (first screen, /about, /dates) may show dates and"
+        " seats before they are read again; a booking shows at once in its own"
+        " worker process. The registration form always shows the exact seats.",
+    ),
+    Setting(
+        "PAGE_CACHE",
+        True,
+        "yes/no",
+        "Keep rendered, compressed public pages in memory per tour revision and"
+        " language (off only to debug templates).",
+    ),
     # --- database
     Setting(
         "DATABASE",

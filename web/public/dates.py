@@ -177,9 +177,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         day=format_day, clock=format_clock, code=booking.format_code
     )
-    # Public pages show the next open date; a few seconds late is fine there
-    # (the form shows the exact seats), and it keeps those pages reusable.
-    app.config.setdefault("NEXT_DATE_TTL_S", 10)
     app.jinja_env.globals.update(
         upcoming_dates=upcoming_dates, next_open_date=next_open_date
     )

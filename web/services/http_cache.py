@@ -50,7 +50,6 @@ def init_app(app: Flask) -> None:
     the tag is set on the plain body before compression, and cookies set by the
     other hooks (the language choice) are seen here.
     """
-    app.config.setdefault("PAGE_CACHE", True)
     app.url_defaults(_hashed_url)
     app.after_request(_cache_headers)
     if not event.contains(Session, "after_commit", _forget_dated):
