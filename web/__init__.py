@@ -41,6 +41,7 @@ def register(app: Flask) -> None:
     """Wire services, the error path, the public pages and the guides' tools."""
     from flask_compress import Compress
 
+    from web import cli
     from web import errors
     from web import guide
     from web.public import api
@@ -56,6 +57,7 @@ def register(app: Flask) -> None:
     from web.services import db
     from web.services import http_cache
     from web.services import i18n
+    from web.services import routing
     from web.services import security
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
@@ -73,6 +75,8 @@ def register(app: Flask) -> None:
     share.init_app(app)
     app.register_blueprint(walk.bp)
     guide.init_app(app)
+    routing.init_app(app)
+    cli.init_app(app)
     app.jinja_env.filters["tel"] = tel_href
     app.jinja_env.globals["first_sentences"] = first_sentences
 

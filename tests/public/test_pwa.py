@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
+from tests.support import make_app
 from web.public.pwa import tile_pattern
 
 
@@ -50,7 +50,7 @@ def test_every_page_links_the_manifest_and_the_worker(client):
 def test_service_worker_is_served_from_the_root_and_never_stale(client):
     response = client.get("/sw.js?v=abc")
     assert response.status_code == 200
-    assert response.mimetype in ("text/javascript", "application/javascript")
+    assert response.mimetype == "text/javascript"
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert response.headers["Cache-Control"] == "no-cache"
     assert b'addEventListener("fetch"' in response.get_data()
@@ -86,15 +86,13 @@ def test_pages_say_their_language_for_the_worker(client):
 
 
 def test_tile_cache_bound_is_a_setting(tmp_path, tour_dir):
-    app = create_app(
-        {"TESTING": True, "TOUR_DATA": str(tour_dir), "TILE_CACHE_MAX_MB": 12}
-    )
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir), TILE_CACHE_MAX_MB=12)
     config = app.test_client().get("/sw-config.json").get_json()
     assert config["tile_max_bytes"] == 12 * 1024 * 1024
 
 
 def version_of(tour_dir: Path, **settings) -> str:
-    app = create_app({"TESTING": True, "TOUR_DATA": str(tour_dir), **settings})
+    app = make_app(tour_dir.parent, TOUR_DATA=str(tour_dir), **settings)
     return str(app.test_client().get("/sw-config.json").get_json()["version"])
 
 

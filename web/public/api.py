@@ -8,6 +8,7 @@ from flask import abort
 from flask import jsonify
 
 from geo.export import leg_to_feature
+from geo.geojson import feature_collection
 from geo.routing import route_feature
 from web import get_tour
 from web.services.i18n import current_lang
@@ -28,8 +29,7 @@ def tour() -> Response:
 @bp.get("/stops")
 def stops() -> Response:
     """Return the stops as a GeoJSON FeatureCollection, in walking order."""
-    features = [stop_feature(stop) for stop in get_tour().stops]
-    return _geojson({"type": "FeatureCollection", "features": features})
+    return _geojson(feature_collection(stop_feature(s) for s in get_tour().stops))
 
 
 @bp.get("/stops/<stop_id>")
@@ -45,11 +45,10 @@ def route() -> Response:
         return _geojson(route_feature(requested_route(), current_lang()))
     tour = get_tour()
     return _geojson(
-        {
-            "type": "FeatureCollection",
-            "attribution": tour.attribution,
-            "features": [leg_to_feature(leg, digits=None) for leg in tour.legs],
-        }
+        feature_collection(
+            (leg_to_feature(leg, digits=None) for leg in tour.legs),
+            attribution=tour.attribution,
+        )
     )
 
 
