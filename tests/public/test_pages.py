@@ -129,7 +129,8 @@ def test_about_page_links_the_phone(client):
 
 def test_position_note_is_one_sentence_with_the_basis_behind_a_toggle(client):
     html = client.get("/stops/middle").get_data(as_text=True)
-    note = html[html.index('class="position-note') : html.index("</details>")]
+    start = html.index('class="position-note')
+    note = html[start : html.index("</details>", start)]
     assert (
         "<p>The exact spot is not known; it was within about 300 m of here.</p>" in note
     )
