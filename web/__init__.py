@@ -50,6 +50,7 @@ def register(app: Flask) -> None:
     from web.public import events
     from web.public import gpx
     from web.public import live
+    from web.public import media as media_files
     from web.public import pages
     from web.public import pwa
     from web.public import share
@@ -57,6 +58,7 @@ def register(app: Flask) -> None:
     from web.services import db
     from web.services import http_cache
     from web.services import i18n
+    from web.services import media
     from web.services import routing
     from web.services import security
 
@@ -66,10 +68,11 @@ def register(app: Flask) -> None:
     db.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    media.init_app(app)
     errors.init_app(app)
     dates.init_app(app)
     events.init_app(app)
-    for module in (assets, pages, api, gpx, live):
+    for module in (assets, pages, api, gpx, live, media_files):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
     share.init_app(app)

@@ -52,19 +52,18 @@ def init_app(app: Flask) -> None:
     """
     app.url_defaults(_hashed_url)
     app.after_request(_cache_headers)
-    if not event.contains(Session, "after_commit", _forget_dated):
-        event.listen(Session, "after_commit", _forget_dated)
+    if not event.contains(Session, "after_commit", _forget_pages):
+        event.listen(Session, "after_commit", _forget_pages)
 
 
-def _forget_dated(session: Session) -> None:
-    # A booking, a new date or a called-off one: this process shows it at once;
+def _forget_pages(session: Session) -> None:
+    # A booking, a date, a photo, a stop edit: this process shows it at once;
     # other worker processes within their pages' time to live.
     if not has_app_context():
         return
     pages = current_app.extensions.get("page_cache")
     if pages:
-        for key in [key for key, page in pages.items() if page.ttl_s is not None]:
-            del pages[key]
+        pages.clear()
     current_app.extensions.pop("next_date", None)
 
 
@@ -156,9 +155,11 @@ class _Page:
 def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Response:
     """Answer a public page from memory, rendering it only when needed.
 
-    ``ttl_s`` bounds the age of pages showing data that change without a new
-    tour version (dates, seats); without it a page lives as long as its tour.
+    ``ttl_s`` bounds the age of pages showing dates and seats; other pages live
+    ``PAGE_TTL_S`` (photos and recordings change without a new tour revision).
     """
+    if ttl_s is None:
+        ttl_s = float(current_app.config["PAGE_TTL_S"])
     if not current_app.config["PAGE_CACHE"]:
         return _page_response(_compressed(render(), ttl_s=ttl_s), PUBLIC_MAX_AGE_S)
     get_tour()  # brings this worker's copy of the tour up to its current revision
@@ -175,13 +176,13 @@ def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Res
     )
     page = pages.get(key)
     now = time.monotonic()
-    if page is None or (ttl_s is not None and now - page.created >= ttl_s):
+    if page is None or now - page.created >= ttl_s:
         page = _compressed(render(), created=now, ttl_s=ttl_s)
         pages[key] = page
         while len(pages) > MAX_PAGES:
             pages.popitem(last=False)
     pages.move_to_end(key)
-    max_age = PUBLIC_MAX_AGE_S if ttl_s is None else min(PUBLIC_MAX_AGE_S, int(ttl_s))
+    max_age = min(PUBLIC_MAX_AGE_S, int(ttl_s))
     return _page_response(page, max_age)
 
 
