@@ -144,6 +144,28 @@ SETTINGS: tuple[Setting, ...] = (
         "seconds",
         "The window in which registrations per address are counted.",
     ),
+    Setting(
+        "NEXT_DATE_TTL_S",
+        10,
+        "seconds",
+        "How long public pages (first screen, /about, /dates) may show dates and"
+        " seats before they are read again; a booking shows at once in its own"
+        " worker process. The registration form always shows the exact seats.",
+    ),
+    Setting(
+        "PAGE_TTL_S",
+        60,
+        "seconds",
+        "How long other worker processes may serve a kept public page after a"
+        " change that is not a new tour revision (photos, recordings).",
+    ),
+    Setting(
+        "PAGE_CACHE",
+        True,
+        "yes/no",
+        "Keep rendered, compressed public pages in memory per tour revision and"
+        " language (off only to debug templates).",
+    ),
     # --- database
     Setting(
         "DATABASE",
@@ -220,6 +242,32 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "text",
         "Added to the offline copy's version: change it to make phones reload.",
+    ),
+    # --- photos and recorded narration
+    Setting(
+        "MEDIA_ROOT",
+        _instance_file("media"),
+        "folder",
+        "Where photos and recordings are kept, a folder per tour and stop.",
+        shown_default="`instance/media`",
+    ),
+    Setting(
+        "MEDIA_PHOTO_MAX_MB",
+        25,
+        "MB",
+        "Largest photo a guide may upload.",
+    ),
+    Setting(
+        "MEDIA_AUDIO_MAX_MB",
+        60,
+        "MB",
+        "Largest recording a guide may upload.",
+    ),
+    Setting(
+        "MEDIA_AUDIO_MAX_MIN",
+        15,
+        "minutes",
+        "Longest recording a guide may upload.",
     ),
     # --- routing
     Setting(

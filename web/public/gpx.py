@@ -9,6 +9,8 @@ from flask import url_for
 from geo.gpx import tour_to_gpx
 from web import get_tour
 from web.services.i18n import current_lang
+from web.services.i18n import pick
+from web.services.media import stop_photos
 from web.services.routing import requested_route
 from web.services.routing import route_gpx as write_route_gpx
 
@@ -32,8 +34,23 @@ def tour_gpx() -> Response:
         stop.id: url_for("pages.stop", stop_id=stop.id, _external=True)
         for stop in tour.stops
     }
+    lang = current_lang()
+    photos = {
+        stop.id: [
+            (
+                url_for("media.file", key=p.pick("jpeg", 960)["key"], _external=True),
+                pick(p.alt, lang),
+            )
+            for p in stop_photos(tour.id, stop.id)
+        ]
+        for stop in tour.stops
+    }
     xml = tour_to_gpx(
-        tour, current_lang(), urls=urls, home=url_for("pages.index", _external=True)
+        tour,
+        lang,
+        urls=urls,
+        home=url_for("pages.index", _external=True),
+        photos=photos,
     )
     return gpx_response(xml, f"{tour.id}-walk.gpx")
 

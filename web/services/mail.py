@@ -30,7 +30,7 @@ def configured() -> bool:
 
 
 def send_confirmation(code: str) -> None:
-    """Mail the guest their registration, in the language they chose."""
+    """Mail the guest their registration, in the language of its date."""
     if not configured():
         return
     registration = booking.find(code)
