@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo

@@ -9,8 +9,8 @@ from geo.gpx import tour_to_gpx
 from web import get_tour
 from web.services.i18n import current_lang
 from web.services.i18n import pick
-from web.services.media import stop_photos
 from web.services.links import external_url
+from web.services.media import stop_photos
 from web.services.routing import requested_route
 from web.services.routing import route_gpx as write_route_gpx
 
