@@ -139,9 +139,9 @@ def _streets(
         moves.append(f"M{x1} {y1}L{x2} {y2}")
         street: Street = data["street"]
         label = street_label(street, (a[0] + b[0]) / 2)
-        if label is None or label is TOUR_PATH:
+        if label is None or label == TOUR_PATH:
             continue
-        text = label.ru_along if lang == "ru" else label.en
+        text = label.text(lang)
         length = math.hypot(x2 - x1, y2 - y1)
         total, longest = named.get(text, (0.0, (0.0, 0.0, 0.0, 0.0)))
         if length > math.hypot(longest[2] - longest[0], longest[3] - longest[1]):

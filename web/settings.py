@@ -207,6 +207,8 @@ SETTINGS: tuple[Setting, ...] = (
         "metres",
         "A pin set in the field further than this from where it was needs"
         ' "move it this far".',
+    ),
+    Setting(
         "NEXT_DATE_TTL_S",
         10,
         "seconds",
