@@ -50,6 +50,7 @@ def register(app: Flask) -> None:
     from web.public import gpx
     from web.public import live
     from web.public import maps
+    from web.public import media as media_files
     from web.public import pages
     from web.public import pwa
     from web.public import share
@@ -58,6 +59,7 @@ def register(app: Flask) -> None:
     from web.services import headers
     from web.services import i18n
     from web.services import links
+    from web.services import media
     from web.services import privacy
     from web.services import routing
     from web.services import security
@@ -69,10 +71,11 @@ def register(app: Flask) -> None:
     headers.init_app(app)
     links.init_app(app)
     i18n.init_app(app)
+    media.init_app(app)
     errors.init_app(app)
     dates.init_app(app)
     events.init_app(app)
-    for module in (assets, pages, api, gpx, live):
+    for module in (assets, pages, api, gpx, live, media_files):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
     maps.init_app(app)

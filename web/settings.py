@@ -291,6 +291,32 @@ SETTINGS: tuple[Setting, ...] = (
         "text",
         "Added to the offline copy's version: change it to make phones reload.",
     ),
+    # --- photos and recorded narration
+    Setting(
+        "MEDIA_ROOT",
+        _instance_file("media"),
+        "folder",
+        "Where photos and recordings are kept, a folder per tour and stop.",
+        shown_default="`instance/media`",
+    ),
+    Setting(
+        "MEDIA_PHOTO_MAX_MB",
+        25,
+        "MB",
+        "Largest photo a guide may upload.",
+    ),
+    Setting(
+        "MEDIA_AUDIO_MAX_MB",
+        60,
+        "MB",
+        "Largest recording a guide may upload.",
+    ),
+    Setting(
+        "MEDIA_AUDIO_MAX_MIN",
+        15,
+        "minutes",
+        "Longest recording a guide may upload.",
+    ),
     # --- routing
     Setting(
         "STREET_FILES",

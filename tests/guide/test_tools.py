@@ -611,7 +611,8 @@ def test_every_problem_reads_in_both_languages(app, lang):
         "error_m": 300, "limit_m": 100, "radius_m": 40, "other": "osh-bazaar",
         "distance_m": 50, "other_radius_m": 70, "lang": "en", "read_min": 3.2,
         "words": 420, "dwell_min": 2, "total_min": 130, "slot_min": 120,
-        "approximate_m": 10, "length_m": 100,
+        "approximate_m": 10, "length_m": 100, "photo": 1, "kb": 180, "width": 960,
+        "limit_kb": 150, "mb": 9.5, "limit_mb": 8, "duration_min": 6.5,
     }  # fmt: skip
     assert set(LABELS) == set(MESSAGES)
     with app.test_request_context(f"/guide/check?lang={lang}"):

@@ -6,7 +6,8 @@ is a ``before_request`` hook, so a new guide page is protected even if its
 view forgets ``@login_required``. The rooms: ``auth`` (sign-in, start page,
 ``flask guide``), ``dates`` (dates and registrations), ``events``, ``planner``,
 ``check``, ``stops`` (editing), ``calibrate`` (pins set in the field),
-``tracks`` (walked-path import) and ``live`` (the guide's remote of a live walk).
+``media`` (photos and recorded narration), ``tracks`` (walked-path import) and
+``live`` (the guide's remote of a live walk).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
     from web.guide import dates
     from web.guide import events
     from web.guide import live
+    from web.guide import media
     from web.guide import planner
     from web.guide import stops
     from web.guide import tracks
@@ -73,7 +75,17 @@ def init_app(app: Flask) -> None:
     if "purge" not in auth.guide_cli.commands:
         auth.guide_cli.add_command(privacy.purge_command)
     tour_store.init_app(app)
-    for module in (dates, events, planner, check, stops, calibrate, tracks, live):
+    for module in (
+        dates,
+        events,
+        planner,
+        check,
+        stops,
+        calibrate,
+        media,
+        tracks,
+        live,
+    ):
         app.register_blueprint(module.bp)
 
 

@@ -17,6 +17,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from geo.checks import Problem
+from geo.checks import check_media
 from geo.checks import check_tour
 from geo.checks import has_errors
 from geo.export import dumps
@@ -27,6 +28,7 @@ from geo.tour import Tour
 from web import get_tour
 from web.cli import tour_cli
 from web.services.i18n import pick
+from web.services.media import media_facts
 
 bp = Blueprint("checks", __name__, url_prefix="/guide")
 
@@ -60,7 +62,27 @@ LABELS: dict[str, Any] = {
         "The walk to %(other_name)s: %(approximate_m).0f m of %(length_m).0f m are"
         " approximate, not along known streets."
     ),
+    "no_photo": _l("No photo yet."),
+    "photo_without_alt": _l("Photo %(photo)s has no alt text in %(lang)s."),
+    "photo_over_budget": _l(
+        "Photo %(photo)s weighs %(kb).0f KB at %(width)s px, over the"
+        " %(limit_kb).0f KB budget."
+    ),
+    "recording_over_budget": _l(
+        "The %(lang)s recording is %(mb).1f MB, over the %(limit_mb).0f MB budget."
+    ),
+    "recording_too_long": _l(
+        "The %(lang)s recording takes %(duration_min).1f min, longer than the"
+        " %(dwell_min)s min spent here."
+    ),
 }
+
+
+def all_problems(tour: Tour) -> list[Problem]:
+    """The tour's own problems and those of its photos and recordings, errors first."""
+    photos, recordings = media_facts(tour.id)
+    problems = check_tour(tour) + check_media(tour, photos, recordings)
+    return sorted(problems, key=lambda p: p.severity != "error")
 
 
 def describe_problem(problem: Problem, tour: Tour) -> dict[str, Any]:
@@ -82,7 +104,7 @@ def describe_problem(problem: Problem, tour: Tour) -> dict[str, Any]:
 def check() -> str:
     """Every problem to fix before publishing, errors first."""
     tour = get_tour()
-    problems = check_tour(tour)
+    problems = all_problems(tour)
     return render_template(
         "guide/check.html",
         problems=[describe_problem(problem, tour) for problem in problems],
@@ -123,7 +145,7 @@ def export_zip() -> Response:
 def check_command() -> None:
     """List every problem of the tour; exit 1 when any is an error."""
     tour = get_tour()
-    problems = check_tour(tour)
+    problems = all_problems(tour)
     for problem in problems:
         click.echo(f"{problem.severity.upper():7} {problem.message}")
     errors = sum(problem.severity == "error" for problem in problems)
