@@ -1,7 +1,7 @@
 """security: a session version per guide, so that signing out revokes sessions
 
 Revision ID: 0003_security
-Revises: 0002_guide_tools
+Revises: 0003_media
 Create Date: 2026-12-01 23:00:00
 
 Sessions signed before this revision hold no version and no sign-in time: the
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003_security"
-down_revision = "0002_guide_tools"
+down_revision = "0003_media"
 branch_labels = None
 depends_on = None
 
