@@ -34,6 +34,9 @@ class MapParts:
     head: str
     body: str
     script: str
+    # Leaflet's own <script src> tags: the page puts them just before ``script``,
+    # at the end of the body, so that they do not hold up the first paint.
+    libraries: str = ""
 
 
 @dataclass(frozen=True)
@@ -301,6 +304,7 @@ def _popup_html(stop: Stop, lang: str, link: StopLink) -> str:
 
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', re.S)
 _CHARSET = re.compile(r"<meta http-equiv=\"content-type\"[^>]*>")
+_LIBRARY = re.compile(r'<script src="[^"]+"></script>')
 _PAGE_STYLE = re.compile(r"<style>\s*(?:html, body|#map) \{.*?</style>", re.S)
 # folium's inline ``L_NO_TOUCH = false`` sets what Leaflet assumes when unset;
 # the page's CSP allows no inline script, so it goes.
@@ -334,7 +338,14 @@ def render_parts(fmap: folium.Map) -> MapParts:
     head = root.header.render()
     for pattern in (_VIEWPORT, _CHARSET, _PAGE_STYLE, _INLINE_FLAGS):
         head = pattern.sub("", head)
-    return MapParts(head=head, body=root.html.render(), script=root.script.render())
+    libraries = "\n".join(_LIBRARY.findall(head))
+    head = _LIBRARY.sub("", head)
+    return MapParts(
+        head=head,
+        body=root.html.render(),
+        script=root.script.render(),
+        libraries=libraries,
+    )
 
 
 def build_meeting_map(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -34,6 +35,21 @@ StopKind = Literal["meeting", "stop", "end"]
 # the accuracy of both (streets ±5 m, firm pins ±15 m): that is not unknown ground.
 APPROXIMATE_TOLERANCE_M = 10.0
 PositionQuality = Literal["firm", "estimate"]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'«„“(]?[A-ZÀ-ÞА-ЯЁ0-9])")
+
+
+def first_sentences(text: str, count: int) -> str:
+    """The first ``count`` sentences of a text's first paragraph.
+
+    >>> first_sentences("One. Two two. Three.", 2)
+    'One. Two two.'
+    >>> first_sentences("Сто лет назад. Весной 1925 года.\\n\\nДальше.", 5)
+    'Сто лет назад. Весной 1925 года.'
+    """
+    paragraph = text.strip().split("\n\n", 1)[0]
+    return " ".join(_SENTENCE_END.split(paragraph)[:count]).strip()
 
 
 @dataclass(frozen=True)
@@ -149,6 +165,16 @@ class Tour:
         previous = self.stops[index - 1] if index > 0 else None
         following = self.stops[index + 1] if index + 1 < len(self.stops) else None
         return previous, following
+
+    @property
+    def numbered_stops(self) -> tuple[Stop, ...]:
+        """The stops a walker counts (1, 2, ...): all but the meeting point."""
+        return tuple(stop for stop in self.stops if stop.kind != "meeting")
+
+    @property
+    def stop_count(self) -> int:
+        """How many numbered stops: "6 stops + meeting point" counts 6."""
+        return len(self.numbered_stops)
 
     @property
     def walk_length_m(self) -> float:

@@ -214,6 +214,28 @@ SETTINGS: tuple[Setting, ...] = (
         "A pin set in the field further than this from where it was needs"
         ' "move it this far".',
     ),
+    Setting(
+        "NEXT_DATE_TTL_S",
+        10,
+        "seconds",
+        "How long public pages (first screen, /about, /dates) may show dates and"
+        " seats before they are read again; a booking shows at once in its own"
+        " worker process. The registration form always shows the exact seats.",
+    ),
+    Setting(
+        "PAGE_TTL_S",
+        60,
+        "seconds",
+        "How long other worker processes may serve a kept public page after a"
+        " change that is not a new tour revision (photos, recordings).",
+    ),
+    Setting(
+        "PAGE_CACHE",
+        True,
+        "yes/no",
+        "Keep rendered, compressed public pages in memory per tour revision and"
+        " language (off only to debug templates).",
+    ),
     # --- database
     Setting(
         "DATABASE",

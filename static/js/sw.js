@@ -7,6 +7,8 @@ const VERSION = new URL(self.location.href).searchParams.get("v") || "dev";
 const PRECACHE = "tour-" + VERSION;
 const META = "tour-meta";
 const TILES = "tiles-seen";
+const TICKETS = "tickets-kept"; // filled by the confirmation page (static/js/ticket.js)
+const TICKET_PATH = /^\/dates\/r\/[A-Za-z0-9]+(\/calendar\.ics)?$/;
 const AREA = "tiles-area";
 const MEDIA = "media-"; // + tour id: a tour's saved photos and recordings
 const PACK_KEY = "/__sw/pack/"; // + tour id: the list "Save this walk" saved
@@ -121,7 +123,9 @@ self.addEventListener("fetch", (event) => {
     // Guide pages (personal data) and live walks (changing state, the guide's
     // position) are never stored or answered from the cache.
     if (/^\/(guide|live)(\/|$)|^\/api\/live\//.test(url.pathname)) return;
-    if (url.pathname.startsWith("/media/")) {
+    if (TICKET_PATH.test(url.pathname)) {
+      event.respondWith(ticket(request, url));
+    } else if (url.pathname.startsWith("/media/")) {
       event.respondWith(mediaFile(request, url));
     } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/vendor/")) {
       event.respondWith(cacheFirst(request));
@@ -145,6 +149,14 @@ function cacheFirst(request) {
       (hit) => hit || fetch(request)
     )
   );
+}
+
+// A guest's confirmation: always the network's current state; the copy the
+// confirmation page kept when there is none (or it is too slow).
+function ticket(request, url) {
+  const saved = () =>
+    caches.open(TICKETS).then((cache) => cache.match(url.pathname, { ignoreSearch: true, ignoreVary: true }));
+  return race(fetch(request), saved);
 }
 
 function requestLanguage(url, config) {

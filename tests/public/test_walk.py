@@ -46,7 +46,7 @@ def test_walk_page_scripts_live_in_static_files(client):
         # Only data blocks are inline; the map's script is a file too.
         assert 'type="application/json"' in attributes
     assert re.search(r'<script src="/maps/tour\.js\?lang=en&amp;v=\w+"></script>', html)
-    assert '<script src="/static/js/walk.js" defer></script>' in html
+    assert re.search(r'<script src="/static/js/walk\.js\?v=[0-9a-f]{12}" defer>', html)
 
 
 def test_tour_area_action_only_when_bulk_downloads_are_allowed(tmp_path, tour_dir):
@@ -72,7 +72,10 @@ def test_no_tour_area_action_by_default(client):
 
 def test_map_page_offers_to_start_the_walk(client):
     html = client.get("/").get_data(as_text=True)
-    assert '<a class="button button--walk" href="/walk">Start the walk</a>' in html
+    assert (
+        '<a class="button button--walk" id="start-own" href="/walk">'
+        "Start the walk on your own</a>"
+    ) in html
 
 
 def test_stop_page_has_listen_share_and_directions(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask import Response
 from flask import current_app
 from flask import render_template
 from flask import url_for
@@ -16,6 +17,7 @@ from geo.mapping import render_parts
 from web import get_tour
 from web.public import maps
 from web.public.assets import map_assets
+from web.services.http_cache import public_page
 from web.services.i18n import current_lang
 from web.services.tour_store import tour_revision
 
@@ -73,34 +75,49 @@ maps.register("tour", lambda: drawn_map("tour"))
 maps.register("meeting", lambda: drawn_map("meeting"))
 
 
+def _dates_ttl_s() -> float:
+    # Pages showing tour dates and seats are rendered again after this long.
+    return float(current_app.config["NEXT_DATE_TTL_S"])
+
+
 @bp.get("/")
-def index() -> str:
-    """Show the map of the walk and the stops in walking order."""
-    return render_template("public/map.html", tour=get_tour(), map=drawn_map("tour"))
+def index() -> Response:
+    """Show what the walk is, the next date, the map and the stops in order."""
+    return public_page(
+        lambda: render_template(
+            "public/map.html", tour=get_tour(), map=drawn_map("tour")
+        ),
+        ttl_s=_dates_ttl_s(),
+    )
 
 
 @bp.get("/stops/<stop_id>")
-def stop(stop_id: str) -> str:
+def stop(stop_id: str) -> Response:
     """Tell the story of one stop."""
     tour = get_tour()
-    current = tour.stop(stop_id)
+    current = tour.stop(stop_id)  # an unknown stop is a 404 before anything is kept
     previous, following = tour.neighbours(stop_id)
-    return render_template(
-        "public/stop.html",
-        tour=tour,
-        stop=current,
-        previous=previous,
-        following=following,
-        leg=tour.leg_to(stop_id),
+    return public_page(
+        lambda: render_template(
+            "public/stop.html",
+            tour=tour,
+            stop=current,
+            previous=previous,
+            following=following,
+            leg=tour.leg_to(stop_id),
+        )
     )
 
 
 @bp.get("/about")
-def about() -> str:
+def about() -> Response:
     """Tell guests everything they need before they come."""
-    return render_template(
-        # dates/about.html fills the page's blocks with the next tour dates.
-        "public/dates/about.html",
-        tour=get_tour(),
-        map=drawn_map("meeting"),
+    return public_page(
+        lambda: render_template(
+            # dates/about.html fills the page's blocks with the next tour dates.
+            "public/dates/about.html",
+            tour=get_tour(),
+            map=drawn_map("meeting"),
+        ),
+        ttl_s=_dates_ttl_s(),
     )

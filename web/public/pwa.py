@@ -103,7 +103,12 @@ def tile_pattern(template: str) -> str:
 def offline_pages() -> list[str]:
     """The pages kept for offline use, without the language parameter."""
     tour = get_tour()
-    pages = [url_for("pages.index"), url_for("pages.about"), url_for("walk.walk")]
+    pages = [
+        url_for("pages.index"),
+        url_for("pages.about"),
+        url_for("walk.walk"),
+        url_for("dates.index"),
+    ]
     pages += [url_for("pages.stop", stop_id=stop.id) for stop in tour.stops]
     pages.append(url_for("gpx.tour_gpx"))
     return pages

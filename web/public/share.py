@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import segno
 from flask import Flask
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from web.services.links import external_url
@@ -33,7 +34,12 @@ def map_links(lat: float, lon: float, name: str) -> list[dict[str, str]]:
     google = urlencode({"api": 1, "destination": ll, "travelmode": "walking"})
     organic = urlencode({"v": 1, "ll": ll, "n": name}, quote_via=quote)
     return [
-        {"app": "geo", "label": "geo:", "href": f"geo:{ll}?q={ll}({quote(name)})"},
+        {
+            # geo: opens whichever map app the phone uses by default.
+            "app": "geo",
+            "label": _("Phone's map app"),
+            "href": f"geo:{ll}?q={ll}({quote(name)})",
+        },
         {
             "app": "google",
             "label": "Google Maps",

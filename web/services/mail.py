@@ -35,7 +35,7 @@ def confirmation_link(code: str) -> str:
 
 
 def send_confirmation(code: str) -> None:
-    """Mail the guest their registration, in the language they chose."""
+    """Mail the guest their registration, in the language of its date."""
     if not configured():
         return
     registration = booking.find(code)
