@@ -161,4 +161,5 @@ def test_leaflet_loads_after_the_content_not_in_the_head(client, url):
     assert "leaflet.js" not in head
     assert "leaflet.css" in head  # styles first: the map box keeps its size
     script = html.index("/vendor/leaflet/leaflet.js")
-    assert html.index("</main>") < script < html.index("L.map(")
+    # The map script (a file of its own, /maps/...) comes after Leaflet.
+    assert html.index("</main>") < script < html.index('<script src="/maps/')
