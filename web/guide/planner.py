@@ -314,7 +314,7 @@ def _directions(leg: Leg, stop: Stop) -> list[str]:
     if leg_router() is not None and router is not None:
         try:
             route = router.route(leg.coords[0], leg.coords[-1])
-            return describe(route.directions, current_lang())
+            return list(describe(route.directions, current_lang()))
         except (LookupError, ValueError):
             pass
     if leg.approximate:

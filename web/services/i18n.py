@@ -5,8 +5,9 @@ The tour's ``languages`` (tour.json) are the one list of languages: the menu, th
 it. Each language's interface text is its catalogue,
 ``translations/<lang>/LC_MESSAGES/messages.po`` (English is the source language
 and needs none); its name, number, date and plural rules come from Babel's
-locale data. Adding a language is therefore a change of tour data and one new
-catalogue, never of code.
+locale data; its walking directions are its phrase file, ``geo/lang/<lang>.json``.
+Adding a language is therefore a change of tour data, one new catalogue and one
+phrase file, never of code.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo import directions
+from geo import phrasebook
 from geo.errors import TourDataError
 from geo.tour import Tour
 from geo.tour import pick as geo_pick
@@ -52,6 +54,17 @@ def init_app(app: Flask) -> None:
             lang,
             catalogue_path(Path(app.root_path), lang),
         )
+    # A broken phrase file stops start-up here, naming file and field, rather
+    # than failing the first route asked for.
+    phrasebook.load_all()
+    for lang in tour.languages:
+        if phrasebook.phrasebook(lang) is None:
+            app.logger.warning(
+                "tour.json declares %r but %s is missing: its walking directions"
+                " are given in English, and the page says so",
+                lang,
+                phrasebook.LANG_DIR / f"{lang}.json",
+            )
     Babel(app, locale_selector=select_language)
     app.after_request(_remember_choice)
     app.context_processor(lambda: {"tour": get_tour()})
