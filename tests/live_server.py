@@ -62,8 +62,8 @@ class LiveServer:
             },
             "FLASK_SECRET_KEY": "browser-tests-secret-key",
             "FLASK_DATABASE": str(instance / "guide.sqlite3"),
-            "FLASK_MEDIA_ROOT": str(instance / "media"),
             "FLASK_PUBLIC_URL": self.url,
+            "FLASK_MEDIA_ROOT": str(instance / "media"),
             "FLASK_STREET_FILES": json.dumps(
                 [str(SKELETON)] if SKELETON.is_file() else []
             ),

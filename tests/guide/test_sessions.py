@@ -143,7 +143,7 @@ def test_passwords_have_at_least_twelve_characters(runner, guide, command):
 
 
 def test_the_migration_keeps_existing_guides_able_to_sign_in(tmp_path, tour_dir):
-    """A database from before 0003: its guides get a session version and sign in."""
+    """A database from before 0003_security: its guides get a version, sign in."""
     import sqlite3
 
     from flask_migrate import upgrade
@@ -160,7 +160,7 @@ def test_the_migration_keeps_existing_guides_able_to_sign_in(tmp_path, tour_dir)
     }
     app = create_app(config)
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="0002_guide_tools")
+        upgrade(directory=str(ROOT / "migrations"), revision="0003_media")
     from werkzeug.security import generate_password_hash
 
     with sqlite3.connect(tmp_path / "old.sqlite3") as conn:

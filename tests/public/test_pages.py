@@ -127,14 +127,6 @@ def test_about_page_links_the_phone(client):
     assert 'href="tel:+996559336001"' in html
 
 
-def test_a_source_known_only_by_name_is_listed_without_a_link(real_client):
-    html = real_client.get("/stops/osh-bazaar").get_data(as_text=True)
-    sources = html.split('id="sources-heading"', 1)[1].split("</section>")[0]
-    unlinked = '<span class="source-unlinked" translate="no">vb.kg (Vecherny Bishkek)'
-    assert f"{unlinked}, article 455057" in sources
-    assert '<a href="None"' not in sources and 'href=""' not in sources
-
-
 def test_position_note_is_one_sentence_with_the_basis_behind_a_toggle(client):
     html = client.get("/stops/middle").get_data(as_text=True)
     start = html.index('class="position-note')
@@ -169,4 +161,13 @@ def test_leaflet_loads_after_the_content_not_in_the_head(client, url):
     assert "leaflet.js" not in head
     assert "leaflet.css" in head  # styles first: the map box keeps its size
     script = html.index("/vendor/leaflet/leaflet.js")
-    assert html.index("</main>") < script < html.index("/maps/")
+    # The map script (a file of its own, /maps/...) comes after Leaflet.
+    assert html.index("</main>") < script < html.index('<script src="/maps/')
+
+
+def test_a_source_known_only_by_name_is_listed_without_a_link(real_client):
+    html = real_client.get("/stops/osh-bazaar").get_data(as_text=True)
+    sources = html.split('id="sources-heading"', 1)[1].split("</section>")[0]
+    unlinked = '<span class="source-unlinked" translate="no">vb.kg (Vecherny Bishkek)'
+    assert f"{unlinked}, article 455057" in sources
+    assert '<a href="None"' not in sources and 'href=""' not in sources

@@ -1,6 +1,6 @@
 """security: a session version per guide, so that signing out revokes sessions
 
-Revision ID: 0004_security
+Revision ID: 0003_security
 Revises: 0003_media
 Create Date: 2026-12-01 23:00:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0004_security"
+revision = "0003_security"
 down_revision = "0003_media"
 branch_labels = None
 depends_on = None
