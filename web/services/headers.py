@@ -17,6 +17,8 @@ from flask import current_app
 from flask import request
 
 PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=()"
+# The guide's photos-and-voice page records narration with the microphone.
+RECORDER_POLICY = "geolocation=(self), camera=(), microphone=(self)"
 
 
 def init_app(app: Flask) -> None:
@@ -50,7 +52,8 @@ def tile_source(tile_url: str) -> str | None:
 def content_security_policy(tile_url: str) -> str:
     """The policy for a tile server; every page gets the same one."""
     tiles = tile_source(tile_url)
-    images = ["'self'", "data:"] + ([tiles] if tiles else [])
+    # blob: for the previews of photos and recordings a guide is about to upload.
+    images = ["'self'", "data:", "blob:"] + ([tiles] if tiles else [])
     # The service worker fetches tiles itself (to size and keep them).
     connect = ["'self'"] + ([tiles] if tiles else [])
     directives = {
@@ -61,6 +64,7 @@ def content_security_policy(tile_url: str) -> str:
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": images,
         "connect-src": connect,
+        "media-src": ["'self'", "blob:"],
         "font-src": ["'self'"],
         "manifest-src": ["'self'"],
         "worker-src": ["'self'"],
@@ -81,9 +85,22 @@ def set_headers(response: Response) -> Response:
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"  # for browsers without frame-ancestors
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers["Permissions-Policy"] = (
+        RECORDER_POLICY if is_recorder_page(request.path) else PERMISSIONS_POLICY
+    )
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         max_age = int(current_app.config["HSTS_MAX_AGE_S"])
         headers["Strict-Transport-Security"] = f"max-age={max_age}"
     return response
+
+
+def is_recorder_page(path: str) -> bool:
+    """The guide's media page of a stop, the only one that may use the microphone.
+
+    >>> is_recorder_page("/guide/stops/pishpek-station/media")
+    True
+    >>> is_recorder_page("/stops/pishpek-station")
+    False
+    """
+    return path.startswith("/guide/") and path.rstrip("/").endswith("/media")
