@@ -11,6 +11,7 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
+import click
 from flask import Flask
 from flask import current_app
 from flask import request
@@ -52,8 +53,6 @@ def public_origin(app: Flask) -> str | None:
 def _maintenance_command() -> bool:
     """True under a ``flask`` command other than ``run`` (``db upgrade``, ``guide
     add`` ...): those serve no one, so they need no public address."""
-    import click
-
     if click.get_current_context(silent=True) is None:
         return False  # gunicorn, or a script calling create_app()
     words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
