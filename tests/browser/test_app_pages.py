@@ -21,7 +21,13 @@ def dates_server(tmp_path_factory):
     """A server with two dates: the sooner one has 7 seats left."""
     folder = tmp_path_factory.mktemp("app-pages")
     server = LiveServer(folder, {"FLASK_NEXT_DATE_TTL_S": "0"}).start()
-    app = create_app({"DATABASE": str(folder / "guide.sqlite3"), "SECRET_KEY": "x"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(folder / "guide.sqlite3"),
+            "SECRET_KEY": "app-pages-browser-tests",
+        }
+    )
     soonest = add_date(app, capacity=12, days=4, seats_taken=5)
     add_date(app, capacity=8, days=11, language="ru")
     yield server, soonest

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from werkzeug.security import generate_password_hash
 
 from geo.checks import check_media
 from tests.media_support import bomb_png
@@ -22,7 +21,6 @@ from web.services import media
 from web.services.db import db
 from web.services.media_models import Photo
 from web.services.media_models import Recording
-from web.services.models import User
 
 ALT = {"alt_en": "The red gate of the plant", "alt_ru": "Красные ворота завода"}
 META = {**ALT, "credit": "Anna Guide", "licence": "own", "caption_en": "The gate"}
@@ -32,19 +30,6 @@ META = {**ALT, "credit": "Anna Guide", "licence": "own", "caption_en": "The gate
 def app(app):
     app.config.update(WTF_CSRF_ENABLED=False)
     return app
-
-
-@pytest.fixture
-def guide(app):
-    with app.app_context():
-        user = User(username="anna", password_hash=generate_password_hash("pw-secret"))
-        db.session.add(user)
-        db.session.commit()
-        user_id = user.id
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["guide_id"] = user_id
-    return client
 
 
 def upload(

@@ -41,17 +41,26 @@ def check_headers(response, *, tiles: str | None) -> list[str]:
     ):
         if rules.get(name) != expected:
             problems.append(f"{name} {rules.get(name)}")
-    allowed = {"'self'", "data:"} | ({tiles} if tiles else set())
+    allowed = {"'self'", "data:", "blob:"} | ({tiles} if tiles else set())
     if not rules.get("img-src") or not set(rules["img-src"]) <= allowed:
         problems.append(f"img-src {rules.get('img-src')}")
     for name, value in (
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
-        ("Permissions-Policy", "geolocation=(self), camera=(), microphone=()"),
+        ("Permissions-Policy", expected_permissions(response)),
     ):
         if response.headers.get(name) != value:
             problems.append(f"{name}: {response.headers.get(name)!r}")
     return problems
+
+
+def expected_permissions(response) -> str:
+    # Only the guide's photos-and-voice page of a stop may use the microphone.
+    path = response.request.path if hasattr(response, "request") else ""
+    microphone = (
+        "(self)" if path.startswith("/guide/") and path.endswith("/media") else "()"
+    )
+    return f"geolocation=(self), camera=(), microphone={microphone}"
 
 
 def filled(rule: str) -> str:
@@ -136,7 +145,7 @@ def test_the_configured_tile_server_is_the_only_other_image_source(tmp_path):
 def test_tile_source_comes_from_the_tile_url(tile_url, source) -> None:
     assert tile_source(tile_url) == source
     images = policy(content_security_policy(tile_url))["img-src"]
-    assert images == ["'self'", "data:"] + ([source] if source else [])
+    assert images == ["'self'", "data:", "blob:"] + ([source] if source else [])
 
 
 def test_hsts_only_over_https(client) -> None:

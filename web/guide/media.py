@@ -29,10 +29,16 @@ from web.services.media_files import LICENCES
 from web.services.media_files import MediaRefused
 from web.services.media_files import ffmpeg_available
 from web.services.media_files import too_large
+from web.services.security import UPLOAD_LIMITS
 from web.services.tour_store import base_tour
 from web.services.tour_store import catalogue
 
 bp = Blueprint("media_guide", __name__, url_prefix="/guide/stops")
+
+# The upload views set their own limit from the settings (MEDIA_*_MAX_MB) and
+# refuse a bigger file with its message; the global body limit lets them see it.
+for _endpoint in ("add_photo", "replace_photo", "set_recording"):
+    UPLOAD_LIMITS[f"media_guide.{_endpoint}"] = 1024 * 1024 * 1024
 
 LICENCE_LABELS = {
     "own": _l("Own photo"),

@@ -7,9 +7,11 @@ source of scheme and host; only debug and test runs may go without it.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 from urllib.parse import urlsplit
 
+import click
 from flask import Flask
 from flask import current_app
 from flask import request
@@ -33,7 +35,7 @@ def public_origin(app: Flask) -> str | None:
     """``PUBLIC_URL`` as ``scheme://host[:port]``, or None in debug and tests."""
     value = str(app.config.get("PUBLIC_URL") or "").strip()
     if not value:
-        if app.debug or app.testing:
+        if app.debug or app.testing or _maintenance_command():
             return None
         raise RuntimeError(NO_PUBLIC_URL)
     parts = urlsplit(value)
@@ -46,6 +48,15 @@ def public_origin(app: Flask) -> str | None:
     ):
         raise RuntimeError(f"PUBLIC_URL {value!r} is not an origin. {NO_PUBLIC_URL}")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _maintenance_command() -> bool:
+    """True under a ``flask`` command other than ``run`` (``db upgrade``, ``guide
+    add`` ...): those serve no one, so they need no public address."""
+    if click.get_current_context(silent=True) is None:
+        return False  # gunicorn, or a script calling create_app()
+    words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    return bool(words) and words[0] != "run"
 
 
 def public_base() -> str:
