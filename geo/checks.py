@@ -290,10 +290,11 @@ def check_media(
     >>> from geo.loader import load_tour
     >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
     >>> first = tour.stops[0].id
-    >>> photo = PhotoFacts(first, 1, {"en": "A gate"}, 960, 90_000, 150 * 1024)
+    >>> alt = {"en": "A gate", "ru": "Ворота", "cs": "Brána", "sk": "Brána"}
+    >>> photo = PhotoFacts(first, 1, alt, 960, 90_000, 150 * 1024)
     >>> [(p.code, p.params.get("lang")) for p in check_media(tour, [photo], [])
     ...  if p.stop == first]
-    [('photo_without_alt', 'ru')]
+    [('photo_without_alt', 'ky')]
     """
     problems: list[Problem] = []
     by_stop: dict[str, list[PhotoFacts]] = {}

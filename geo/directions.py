@@ -61,6 +61,21 @@ class StreetLabel:
         forms = self.forms(book) or book.unnamed
         return forms.along
 
+    def name(self, lang: str) -> str | None:
+        """The street's plain name in ``lang``, for a map label.
+
+        A language whose phrase file gives a listed street only in declined
+        forms (``po Čujské třídě``) labels it with the reference name.
+        """
+        book = _book(lang)
+        if self.key == TOUR_PATH_KEY:
+            return None
+        if self.key is not None:
+            return book.names.get(self.key) or _book(FALLBACK_LANGUAGE).names.get(
+                self.key
+            )
+        return book.other_name(dict(self.names))
+
 
 TOUR_PATH_KEY = "tour-path"
 TOUR_PATH = StreetLabel(TOUR_PATH_KEY)

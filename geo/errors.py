@@ -11,7 +11,8 @@ class TourDataError(ValueError):
     ``code`` and ``params`` say the same as ``problem`` for a program, so that a
     form can explain it in a person's words: ``"out_of_range"`` with ``low`` and
     ``high``, ``"not_number"``, ``"missing"``, ``"empty"``, ``"not_url"`` with
-    ``url``, ``"no_sources"``, ``"not_slug"``, ``"not_choice"``, ``"unknown_zone"``,
+    ``url``, ``"no_url"`` (no source has one), ``"no_sources"``, ``"not_slug"``,
+    ``"not_choice"``, ``"unknown_zone"``,
     or ``"invalid"`` for anything else.
     """
 

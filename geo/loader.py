@@ -173,7 +173,7 @@ class Fields:
                 self.fail(f"{where}.title", "missing or empty", "empty")
             sources.append(Source(url=url, title=title.strip()))
         if all(source.url is None for source in sources):
-            self.fail(field, "at least one source needs a web address")
+            self.fail(field, "at least one source needs a web address", "no_url")
         return tuple(sources)
 
 
@@ -365,7 +365,7 @@ def load_stops(path: Path, languages: Sequence[str]) -> tuple[Stop, ...]:
     Examples
     --------
     >>> data = Path(__file__).parents[1] / "tour_data"
-    >>> stops = load_stops(data / "stops.geojson", ["en", "ru"])
+    >>> stops = load_stops(data / "stops.geojson", ["en", "ru", "cs", "sk", "ky"])
     >>> [stop.order for stop in stops] == list(range(len(stops)))
     True
     """

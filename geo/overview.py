@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geo.directions import TOUR_PATH
 from geo.directions import street_label
 from geo.distance import LonLat
 from geo.network import Street
@@ -139,9 +138,9 @@ def _streets(
         moves.append(f"M{x1} {y1}L{x2} {y2}")
         street: Street = data["street"]
         label = street_label(street, (a[0] + b[0]) / 2)
-        if label is None or label == TOUR_PATH:
+        text = label.name(lang) if label is not None else None
+        if text is None:
             continue
-        text = label.text(lang)
         length = math.hypot(x2 - x1, y2 - y1)
         total, longest = named.get(text, (0.0, (0.0, 0.0, 0.0, 0.0)))
         if length > math.hypot(longest[2] - longest[0], longest[3] - longest[1]):

@@ -123,8 +123,9 @@ class Phrasebook:
     name_keys: tuple[str, ...]
     abbreviations: tuple[Abbreviation, ...]
 
-    def other_street(self, names: dict[str, str]) -> Forms | None:
-        """Forms for a street the file does not list, from its OSM names."""
+    def other_name(self, names: dict[str, str]) -> str | None:
+        """This language's name of a street the file does not list, from its OSM
+        names, shortened as the file's abbreviations say."""
         for key in self.name_keys:
             name = names.get(key, "").strip()
             if not name:
@@ -132,13 +133,19 @@ class Phrasebook:
             for abbreviation in self.abbreviations:
                 shortened = abbreviation.apply(name)
                 if shortened:
-                    name = shortened
-                    break
-            return Forms(
-                along=self.street_forms.along.format(name=name),
-                onto=self.street_forms.onto.format(name=name),
-            )
+                    return shortened
+            return name
         return None
+
+    def other_street(self, names: dict[str, str]) -> Forms | None:
+        """Forms for a street the file does not list, from its OSM names."""
+        name = self.other_name(names)
+        if name is None:
+            return None
+        return Forms(
+            along=self.street_forms.along.format(name=name),
+            onto=self.street_forms.onto.format(name=name),
+        )
 
 
 def languages(directory: Path = LANG_DIR) -> tuple[str, ...]:

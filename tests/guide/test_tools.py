@@ -313,8 +313,14 @@ def test_edit_is_saved_and_shown_publicly(guide, guest):
         ),
         (
             "sources",
-            "not-a-url A title",
-            "Source 1 does not start with a web address (https://…)",
+            "Only a book title",
+            "At least one source needs its web address (https://…)",
+            "sources",
+        ),
+        (
+            "sources",
+            "https://example.org/a A\nhttps:// A title",
+            "Source 2 does not start with a web address (https://…)",
             "sources",
         ),
         (

@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from geo.errors import TourDataError
 from geo.events import load_events
+from geo.loader import load_tour
 from tests.booking_support import hidden_fields
 
 ROOT = Path(__file__).parents[2]
@@ -253,7 +254,9 @@ def test_duplicate_event_ids(tmp_path):
 
 
 def test_shipped_events_file_holds_the_listing_exactly():
-    events = load_events(ROOT / "tour_data" / "events.json", ["en", "ru"])
+    events = load_events(
+        ROOT / "tour_data" / "events.json", load_tour(ROOT / "tour_data").languages
+    )
     assert [(e.id, e.title, e.venue, e.start, e.end, e.all_day) for e in events] == [
         (
             event_id,

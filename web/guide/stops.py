@@ -212,6 +212,12 @@ def explain(exc: TourDataError) -> str:
                 " the address first, then a space and the title.",
                 n=number,
             )
+        if exc.code == "no_url":
+            return _(
+                "At least one source needs its web address (https://…): write the"
+                " address first, then a space and the title. A source without an"
+                " address is written as its title alone."
+            )
         if field.endswith(".title"):
             return _(
                 "Source %(n)s has no title: write it after the web address, with a"
