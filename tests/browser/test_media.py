@@ -70,9 +70,23 @@ def jpeg_file(name, seed):
     }
 
 
+# The alt text in the tour's other languages (tour_data/tour.json), every one required.
+OTHER_ALT = {
+    "Workers by the gate": {
+        "cs": "Dělníci u brány",
+        "sk": "Robotníci pri bráne",
+        "ky": "Дарбазанын жанындагы жумушчулар",
+    },
+    "The street today": {"cs": "Ulice dnes", "sk": "Ulica dnes", "ky": "Көчө бүгүн"},
+    "A wall": {"cs": "Zeď", "sk": "Stena", "ky": "Дубал"},
+}
+
+
 def fill_card(card, en, ru):
     card.locator('input[name="alt_en"]').fill(en)
     card.locator('input[name="alt_ru"]').fill(ru)
+    for lang, text in OTHER_ALT.get(en, {"cs": en, "sk": en, "ky": en}).items():
+        card.locator(f'input[name="alt_{lang}"]').fill(text)
     card.locator('input[name="caption_en"]').fill("Test caption " + en)
     card.locator('input[name="credit"]').fill("Anna Guide")
     card.locator('select[name="licence"]').select_option("own")
