@@ -19,7 +19,8 @@
     setOpen(menu.dataset.open !== "true");
   }
 
-  setOpen(false);
+  // A tap before this script ran followed the link: the menu is open, keep it so.
+  setOpen(window.location.hash === "#site-nav");
   button.addEventListener("click", toggle);
   // A link answers Enter by itself; a button is expected to answer Space too.
   button.addEventListener("keydown", (event) => {
