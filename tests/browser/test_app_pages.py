@@ -238,3 +238,44 @@ def test_cancelled_page_is_neutral_and_shows_no_total(phone, dates_server):
     expect(main).not_to_contain_text("Meeting point")
     expect(page.locator(".folium-map")).to_have_count(0)
     page.screenshot(path=f"{SHOTS}/cancelled.png", full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/walk", "/stops/pishpek-station", "/dates"])
+def test_the_header_is_one_slim_bar_with_a_menu(phone, path):
+    page = phone.new_page()
+    page.goto(path)
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 56, header
+    nav = page.locator("#site-nav")
+    button = page.get_by_role("button", name="Menu")
+    expect(nav).to_be_hidden()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    below = page.locator("main").bounding_box()["y"]
+    button.click()
+    expect(nav).to_be_visible()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(nav.get_by_role("link", name="Dates")).to_be_visible()
+    # The menu drops over the page: nothing under it moves.
+    assert page.locator("main").bounding_box()["y"] == below
+    page.screenshot(path=f"{SHOTS}/menu{path.replace('/', '-')}.png")
+    # A tap outside closes it.
+    page.mouse.click(200, 800)
+    expect(nav).to_be_hidden()
+
+
+def test_the_menu_opens_without_scripts(browser, dates_server, guard):
+    server, _ = dates_server
+    context = new_phone_context(
+        browser, server.url, guard, locale="en-US", java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto("/about")
+        nav = page.locator("#site-nav")
+        expect(nav).to_be_hidden()
+        page.locator("#menu-button").click()
+        expect(nav).to_be_visible()
+        nav.get_by_role("link", name="Dates").click()
+        expect(page).to_have_url(re.compile(r"/dates$"))
+    finally:
+        context.close()
