@@ -1048,6 +1048,8 @@
       state = freshState();
       save();
       setGps("none", t.paused);
+      setSheet(false);
+      setFollow(true);
       render();
     });
   }
