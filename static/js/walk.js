@@ -408,7 +408,11 @@
       sheet.node.classList.remove("is-dragging");
       sheet.node.style.transform = "";
       if (Math.abs(moved) < 6) return; // a tap: the click handler decides
+      // The click that follows a drag is not a tap; should none come, forget it soon.
       sheet.dragged = true;
+      window.setTimeout(() => {
+        sheet.dragged = false;
+      }, 400);
       if (moved < -40) showStory();
       else if (moved > 40) setSheet(false);
       else setSheet(sheet.open);
@@ -491,6 +495,7 @@
   function playChime() {
     if (!prefs.chime || !chime || !chime.play) return;
     chime.muted = false;
+    chime.pause(); // from the start, even if the last arrival's chime still rings
     chime.currentTime = 0;
     const played = chime.play();
     if (played && played.catch) played.catch(() => {}); // blocked: the vibration and the sheet remain
