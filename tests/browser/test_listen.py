@@ -202,6 +202,7 @@ def test_voices_that_load_late_are_used(browser, live_server, guard):
 def test_arriving_on_the_walk_stops_reading(speech_page):
     page = speech_page
     page.goto("/walk")
+    page.locator("#walk-sheet-toggle").click()  # "I am here" is in the walk's sheet
     page.get_by_role("button", name="I am here").click()
     story = page.locator(".walk-story-item:visible")
     story.get_by_role("button", name="Listen", exact=True).click()
