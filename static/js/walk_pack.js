@@ -15,10 +15,9 @@
     return String(text || "").replace(/%\((\w+)\)s/g, (_, key) => (key in values ? values[key] : ""));
   }
 
-  // Sizes in the page's language: "2,6 MB" in Czech, "2,6 МБ" in Kyrgyz and Russian.
-  const lang = box.dataset.lang || document.documentElement.lang || "en";
-  const kilobytes = new Intl.NumberFormat(lang, { style: "unit", unit: "kilobyte", maximumFractionDigits: 0 });
-  const megabytes = new Intl.NumberFormat(lang, {
+  // Sizes in the page's language ("2,6 MB" in Czech); the unit word is the browser's.
+  const kilobytes = window.pageNumberFormat({ style: "unit", unit: "kilobyte", maximumFractionDigits: 0 });
+  const megabytes = window.pageNumberFormat({
     style: "unit",
     unit: "megabyte",
     minimumFractionDigits: 1,

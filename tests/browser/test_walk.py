@@ -388,6 +388,16 @@ def test_offline_sizes_are_written_in_the_page_language(page):
     expect(storage).not_to_have_text(re.compile(r"\d\.\d"))
 
 
+def test_walk_numbers_follow_the_server_locale_data_in_kyrgyz(page):
+    # Chromium has no Kyrgyz number data of its own: the decimal comma comes
+    # from the page (Babel), as on the server-rendered pages.
+    page.goto("/walk?lang=ky")
+    expect(page.locator("html")).to_have_attribute("data-decimal", ",")
+    progress = page.locator("#walk-progress")
+    expect(progress).to_have_text(re.compile(r"\d,\d км калды"))
+    expect(progress).not_to_have_text(re.compile(r"\d\.\d"))
+
+
 def test_a_stop_marked_by_hand_is_left_when_gps_says_so(
     gps_context, walk_page, live_server
 ):
