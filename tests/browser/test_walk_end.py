@@ -17,6 +17,7 @@ from tests.browser.conftest import ROOT
 from tests.browser.conftest import Guard
 from tests.browser.conftest import LiveServer
 from tests.browser.conftest import new_phone_context
+from tests.browser.test_accessibility import violations
 from tests.browser.test_walk import T0
 from tests.browser.test_walk import Walker
 from tests.browser.test_walk import metres
@@ -146,6 +147,7 @@ def test_finish_rate_and_see_it_on_the_guide_page(browser, server, guard):
         "Thank you! Your rating is saved."
     )
     shot(page, "rated-390x844")
+    assert violations(page) == []
     page.set_viewport_size({"width": 320, "height": 640})
     no_overflow(page)
     end.scroll_into_view_if_needed()
@@ -164,6 +166,7 @@ def test_finish_rate_and_see_it_on_the_guide_page(browser, server, guard):
     expect(guide.locator(f'tr[data-stop="{bazaar["id"]}"] td')).to_have_text("1")
     expect(guide.locator(f'tr[data-stop="{stops[3]["id"]}"] td')).to_have_text("0")
     shot(guide, "guide-ratings-390x844", full_page=True)
+    assert violations(guide) == []
 
     # The same phone rates again: replaced, not added. (Not after a reload: walk.js
     # of today throws when it opens on a finished walk, in showLeg.)
@@ -191,8 +194,9 @@ def test_walk_finished_event_brings_its_own_facts(browser, server, guard):
     stops = tour_stops(server)
     visited = [s["id"] for s in stops[:4]]
     page.evaluate(
-        """(visited) => document.dispatchEvent(new CustomEvent("walk:finished",
-             {detail: {stops_visited: visited, distance_m: 2480, duration_s: 3900}}))""",
+        """(visited) => document.dispatchEvent(new CustomEvent("walk:finished", {
+             detail: {stops_visited: visited, distance_m: 2480, duration_s: 3900},
+           }))""",
         visited,
     )
     end = page.locator("#walk-end")
@@ -208,6 +212,7 @@ def test_walk_finished_event_brings_its_own_facts(browser, server, guard):
     no_overflow(page)
     end.scroll_into_view_if_needed()
     shot(page, "summary-ru-390x844")
+    assert violations(page) == []
     page.set_viewport_size({"width": 320, "height": 640})
     no_overflow(page)
     shot(page, "summary-ru-320x640")
