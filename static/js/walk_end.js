@@ -243,8 +243,9 @@
     const stop = event.detail && event.detail.stop;
     remember([stop]);
     if (stop in indexOf && data.kinds[indexOf[stop]] === "end") {
-      // walk.js saved its progress before telling; a walk:finished may follow with its own facts.
-      show(factsFromState(walkState()), true);
+      // walk.js saved its progress before telling; a walk:finished may follow with its
+      // own facts. The last stop's story comes first: the summary follows it, unfocused.
+      show(factsFromState(walkState()), false);
     }
   });
   document.addEventListener("walk:finished", (event) => {
