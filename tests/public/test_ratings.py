@@ -7,6 +7,7 @@ Run on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -334,3 +335,19 @@ def test_flask_guide_purge_says_how_many_rating_keys_it_forgot(app, client):
     result = app.test_cli_runner().invoke(args=["guide", "purge"])
     assert result.exit_code == 0
     assert "forgot the phone of 0 rating(s)" in result.output
+
+
+def test_the_walk_page_carries_the_end_of_the_walk(app, client):
+    html = client.get("/walk").get_data(as_text=True)
+    assert html.count('id="walk-end"') == 1
+    assert 'data-rate-url="/api/ratings"' in html
+    assert 'data-reach-url="/api/walk-end"' in html
+    stops = [s.id for s in app.extensions["tour"].stops]
+    assert re.findall(r'<form class="rate" id="rate-([\w-]+)"', html) == [
+        "walk",
+        *stops,
+    ]
+    assert html.count('type="radio" name="score"') == 5 * (len(stops) + 1)
+    assert 'href="/dates"' in html
+    for script in ("js/share.js", "js/walk_end.js"):
+        assert len(re.findall(rf'<script src="/static/{script}[?"]', html)) == 1
