@@ -17,6 +17,7 @@
     rated: "walk-rated:" + tour,
     reach: "walk-reach:" + tour,
     end: "walk-end:" + tour,
+    pending: "walk-rating-pending:" + tour,
   };
   const indexOf = {};
   data.stops.forEach((id, i) => {
@@ -153,6 +154,44 @@
     return rated && typeof rated === "object" ? rated : {};
   }
 
+  function pendingAll() {
+    const pending = load(keys.pending);
+    return pending && typeof pending === "object" ? pending : {};
+  }
+
+  function post(body) {
+    const url = root.dataset.rateUrl + (lang ? "?lang=" + encodeURIComponent(lang) : "");
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+      credentials: "omit",
+      cache: "no-store",
+    }).then((response) =>
+      response.json().then(
+        (answer) => ({ response: response, answer: answer }),
+        () => ({ response: response, answer: null })
+      )
+    );
+  }
+
+  function settle(form, key, body, result) {
+    const status = form.querySelector(".rate-status");
+    const pending = pendingAll();
+    delete pending[key];
+    store(keys.pending, pending);
+    if (result.response.ok && result.answer && result.answer.ok) {
+      form.dataset.state = result.answer.replaced ? "replaced" : "saved";
+      status.textContent = result.answer.replaced ? t.replaced : t.saved;
+      const rated = ratedAll();
+      rated[key] = { score: body.score, comment: body.comment || "" };
+      store(keys.rated, rated);
+    } else {
+      form.dataset.state = "refused";
+      status.textContent = (result.answer && result.answer.error) || t.failed;
+    }
+  }
+
   function send(form) {
     const status = form.querySelector(".rate-status");
     const checked = form.querySelector("input[name=score]:checked");
@@ -166,39 +205,31 @@
     if (comment) body.comment = comment;
     form.dataset.state = "sending";
     status.textContent = t.sending;
-    const url = root.dataset.rateUrl + (lang ? "?lang=" + encodeURIComponent(lang) : "");
-    fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body),
-      credentials: "omit",
-      cache: "no-store",
-    })
-      .then((response) =>
-        response.json().then(
-          (answer) => ({ response: response, answer: answer }),
-          () => ({ response: response, answer: null })
-        )
-      )
-      .then(
-        (result) => {
-          if (result.response.ok && result.answer && result.answer.ok) {
-            form.dataset.state = result.answer.replaced ? "replaced" : "saved";
-            status.textContent = result.answer.replaced ? t.replaced : t.saved;
-            const rated = ratedAll();
-            rated[key] = { score: body.score, comment: comment };
-            store(keys.rated, rated);
-          } else {
-            form.dataset.state = "refused";
-            status.textContent = (result.answer && result.answer.error) || t.failed;
-          }
-        },
-        () => {
-          form.dataset.state = "failed";
-          status.textContent = navigator.onLine === false ? t.offline : t.failed;
-        }
-      );
+    post(body).then(
+      (result) => settle(form, key, body, result),
+      () => {
+        // No connection (walks end where the signal is poor): kept on the phone
+        // and sent when it is back.
+        const pending = pendingAll();
+        pending[key] = body;
+        store(keys.pending, pending);
+        form.dataset.state = "pending";
+        status.textContent = t.pending;
+      }
+    );
   }
+
+  function flush() {
+    const pending = pendingAll();
+    Object.keys(pending).forEach((key) => {
+      const form = document.getElementById("rate-" + key);
+      const body = pending[key];
+      if (!form || !body || typeof body !== "object") return;
+      post(body).then((result) => settle(form, key, body, result), () => {});
+    });
+  }
+
+  window.addEventListener("online", flush);
 
   const rated = ratedAll();
   root.querySelectorAll("form.rate").forEach((form) => {
@@ -274,4 +305,5 @@
   } else if (ended && typeof ended === "object") {
     show(ended, false);
   }
+  if (navigator.onLine !== false) flush();
 })();

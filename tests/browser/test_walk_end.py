@@ -216,5 +216,21 @@ def test_walk_finished_event_brings_its_own_facts(browser, server, guard):
     page.set_viewport_size({"width": 320, "height": 640})
     no_overflow(page)
     shot(page, "summary-ru-320x640")
+
+    # No signal at the end of the walk: the rating waits on the phone, then goes.
+    context.set_offline(True)
+    form = rate(page, "rate-walk", 4)
+    expect(form).to_have_attribute("data-state", "pending")
+    expect(form.locator(".rate-status")).to_have_text(
+        "Нет связи: оценка сохранена на этом телефоне и будет отправлена, "
+        "когда появится интернет."
+    )
+    # The browser reports the failed request itself; nothing else may be logged.
+    guard.console_errors = [
+        e for e in guard.console_errors if "ERR_INTERNET_DISCONNECTED" not in e
+    ]
+    context.set_offline(False)
+    expect(form).to_have_attribute("data-state", "saved")
+    expect(form.locator(".rate-status")).to_have_text("Спасибо! Ваша оценка сохранена.")
     context.close()
     guard.check()
