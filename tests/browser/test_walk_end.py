@@ -126,7 +126,7 @@ def test_finish_rate_and_see_it_on_the_guide_page(browser, server, guard):
     )
     expect(end.get_by_role("button", name="Share this walk")).to_be_visible()
     no_overflow(page)
-    end.scroll_into_view_if_needed()
+    page.locator("#walk-end-heading").evaluate("h => h.scrollIntoView()")
     shot(page, "summary-390x844")
 
     # One tap rates; the thanks is said in the form's live region.
@@ -150,7 +150,7 @@ def test_finish_rate_and_see_it_on_the_guide_page(browser, server, guard):
     assert violations(page) == []
     page.set_viewport_size({"width": 320, "height": 640})
     no_overflow(page)
-    end.scroll_into_view_if_needed()
+    page.locator("#walk-end-heading").evaluate("h => h.scrollIntoView()")
     shot(page, "summary-320x640")
 
     # The guide sees them.
@@ -210,7 +210,7 @@ def test_walk_finished_event_brings_its_own_facts(browser, server, guard):
     expect(shown).to_have_count(5)
     expect(page.locator(f"#rate-{stops[5]['id']}")).to_be_hidden()
     no_overflow(page)
-    end.scroll_into_view_if_needed()
+    page.locator("#walk-end-heading").evaluate("h => h.scrollIntoView()")
     shot(page, "summary-ru-390x844")
     assert violations(page) == []
     page.set_viewport_size({"width": 320, "height": 640})
