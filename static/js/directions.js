@@ -34,8 +34,8 @@
 
   // Numbers as the page's language writes them; the units come from its catalogue.
   const lang = document.documentElement.lang || "en";
-  const number = new Intl.NumberFormat(lang);
-  const tenths = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const number = window.pageNumberFormat();
+  const tenths = window.pageNumberFormat({ minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
   function fill(template, value, key) {
     return String(template).replace(key || "%(n)s", value);

@@ -77,7 +77,7 @@
     );
   }
 
-  const number = new Intl.NumberFormat(document.documentElement.lang);
+  const number = window.pageNumberFormat();
 
   function distanceText(m) {
     if (m < 1000) return fill(t.distance_m, { n: number.format(Math.round(m / 10) * 10) });

@@ -81,7 +81,7 @@ def test_first_screen_sells_the_walk(phone, dates_server, lang):
     expect(page.locator("select[name=language]")).to_have_count(0)
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", ["en", "ru", "cs", "sk", "ky"])
 def test_nothing_overflows_at_320_px(browser, dates_server, guard, lang):
     server, soonest = dates_server
     context = new_phone_context(browser, server.url, guard, viewport=NARROW)
@@ -92,8 +92,10 @@ def test_nothing_overflows_at_320_px(browser, dates_server, guard, lang):
             "/",
             "/walk",
             "/stops/pishpek-station",
+            "/stops/frunze-plant-gate",
             "/about",
             "/dates",
+            "/events",
             f"/dates/{soonest}/register",
         ]:
             page.goto(f"{path}?lang={lang}")

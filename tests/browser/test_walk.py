@@ -399,6 +399,24 @@ def test_walk_page_in_russian(gps_context, guard, live_server):
     guard.check()
 
 
+def test_offline_sizes_are_written_in_the_page_language(page):
+    # The browser's quota always runs to thousands of megabytes with a decimal.
+    page.goto("/walk?lang=cs")
+    storage = page.locator("#walk-pack-storage")
+    expect(storage).to_have_text(re.compile(r"^Tento web .*\d,\d\s*MB"), timeout=30_000)
+    expect(storage).not_to_have_text(re.compile(r"\d\.\d"))
+
+
+def test_walk_numbers_follow_the_server_locale_data_in_kyrgyz(page):
+    # Chromium has no Kyrgyz number data of its own: the decimal comma comes
+    # from the page (Babel), as on the server-rendered pages.
+    page.goto("/walk?lang=ky")
+    expect(page.locator("html")).to_have_attribute("data-decimal", ",")
+    progress = page.locator("#walk-progress")
+    expect(progress).to_have_text(re.compile(r"\d,\d км калды"))
+    expect(progress).not_to_have_text(re.compile(r"\d\.\d"))
+
+
 def test_a_stop_marked_by_hand_is_left_when_gps_says_so(
     gps_context, walk_page, live_server
 ):
