@@ -429,6 +429,10 @@
       }
     });
     el("walk-recenter").addEventListener("click", () => setFollow(true));
+    // The end-of-walk summary (walk_end.js) is in the sheet: the end opens it.
+    document.addEventListener("walk:finished", () => {
+      if (!sheet.open) setSheet(true);
+    });
     setSheet(false);
   }
 
