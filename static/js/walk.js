@@ -1060,6 +1060,7 @@
       setSheet(false);
       setFollow(true);
       render();
+      document.dispatchEvent(new CustomEvent("walk:reset"));
     });
   }
 

@@ -270,6 +270,7 @@
   window.addEventListener("pagehide", report);
 
   // --- events from walk.js
+  let arrivedAtEnd = false; // the walk:finished that follows keeps the story in view
   document.addEventListener("walk:arrived", (event) => {
     const stop = event.detail && event.detail.stop;
     remember([stop]);
@@ -277,6 +278,7 @@
       // walk.js saved its progress before telling; a walk:finished may follow with its
       // own facts. The last stop's story comes first: the summary follows it, unfocused.
       show(factsFromState(walkState()), false);
+      arrivedAtEnd = true;
     }
   });
   document.addEventListener("walk:finished", (event) => {
@@ -288,8 +290,9 @@
         distance_m: typeof detail.distance_m === "number" ? detail.distance_m : fromState.distance_m,
         duration_s: typeof detail.duration_s === "number" ? detail.duration_s : fromState.duration_s,
       },
-      true
+      !arrivedAtEnd
     );
+    arrivedAtEnd = false;
   });
   document.addEventListener("walk:reset", hide);
 
