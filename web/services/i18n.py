@@ -227,7 +227,10 @@ def format_number(value: float, digits: int = 0) -> str:
 
 
 def number_symbol(kind: str) -> str:
-    """The page language's 'decimal' or 'group' sign, for the scripts' numbers."""
+    """The page language's 'decimal' or 'group' sign, or its 'digits' (the CLDR
+    numbering system, e.g. 'latn'), for the scripts' numbers."""
+    if kind == "digits":
+        return str(get_locale().default_numbering_system)
     if kind == "decimal":
         return str(get_decimal_symbol(get_locale()))
     if kind == "group":
