@@ -154,6 +154,7 @@ def build_map(
         tile_url=tile_url,
         attribution=tour.attribution,
         cross_origin=True,
+        fitted=True,
     )
     lines = [_leg_line(leg.coords, leg.approximate).add_to(fmap) for leg in tour.legs]
     for stop in tour.stops:
@@ -177,13 +178,19 @@ def base_map(
     tile_url: str,
     attribution: str,
     cross_origin: bool = False,
+    fitted: bool = False,
 ) -> folium.Map:
     """An empty map at ``[lat, lon]`` on the street tiles, Leaflet from ``assets``.
 
     ``cross_origin`` fetches the tiles with CORS, so that the service worker can
-    measure what it caches.
+    measure what it caches. ``fitted``: the caller fits the map to bounds after
+    adding its layers, so the map starts with no view (Leaflet then draws the
+    layers and asks for tiles once, at the fitted view, not also at ``location``).
     """
     fmap = folium.Map(location=location, zoom_start=zoom_start, tiles=None)
+    if fitted:
+        # Rendered as "center: null": Leaflet sets no view until fitBounds.
+        fmap.location = None  # type: ignore[assignment]
     # A new list per map: assigning to the class, or add_js_link, would leak
     # these URLs into every other map in the process.
     fmap.default_js = list(assets.js)
@@ -330,7 +337,8 @@ def render_parts(fmap: folium.Map) -> MapParts:
 
     folium's head forces ``user-scalable=no`` and full-page styles; they are
     dropped here because our page sets its own viewport and layout. Nothing
-    in the head or body is a script to run: that is all in ``script``.
+    in the head or body is a script to run: that is all in ``script``, and the
+    ``libraries`` it needs are deferred script tags.
     """
     root: Any = fmap.get_root()
     number_elements(root)
@@ -338,7 +346,11 @@ def render_parts(fmap: folium.Map) -> MapParts:
     head = root.header.render()
     for pattern in (_VIEWPORT, _CHARSET, _PAGE_STYLE, _INLINE_FLAGS):
         head = pattern.sub("", head)
-    libraries = "\n".join(_LIBRARY.findall(head))
+    # Deferred, like the map's own script after them: the page paints before
+    # Leaflet arrives, and they still run in document order.
+    libraries = "\n".join(
+        tag.replace("></script>", " defer></script>") for tag in _LIBRARY.findall(head)
+    )
     head = _LIBRARY.sub("", head)
     return MapParts(
         head=head,

@@ -1097,7 +1097,8 @@
   window.setInterval(() => {
     if (state.startedAt) renderCoach();
   }, 30000);
-  if (window.tourMap) initMap();
+  // The map in a task of its own, so that the walk's first task stays short on a slow phone.
+  if (window.tourMap) window.setTimeout(initMap, 0);
   else document.addEventListener("tourmap:ready", initMap, { once: true });
   if (state.story && new URLSearchParams(window.location.search).get("stop")) showStory();
   window.tourWalk = { state: () => state, render: render, summary: summary };

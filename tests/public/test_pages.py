@@ -163,6 +163,9 @@ def test_leaflet_loads_after_the_content_not_in_the_head(client, url):
     script = html.index("/vendor/leaflet/leaflet.js")
     # The map script (a file of its own, /maps/...) comes after Leaflet.
     assert html.index("</main>") < script < html.index('<script src="/maps/')
+    # Both deferred: the page paints before they have arrived.
+    assert re.search(r'<script src="/vendor/leaflet/leaflet\.js\?v=\w+" defer>', html)
+    assert re.search(r'<script src="/maps/\w+\.js\?[^"]+" defer>', html)
 
 
 def test_a_source_known_only_by_name_is_listed_without_a_link(real_client):
