@@ -385,6 +385,7 @@ def build_meeting_map(
     """
     meeting = tour.stops[0]
     shown = [meeting] + ([tour.stop(landmark_id)] if landmark_id else [])
+    fitted = len(shown) > 1
     fmap = base_map(
         latlon(meeting.lonlat),
         16,
@@ -392,11 +393,13 @@ def build_meeting_map(
         tile_url=tile_url,
         attribution=tour.attribution,
         cross_origin=True,
+        fitted=fitted,
     )
     markers = {
         stop.id: _marker(stop, lang, links[stop.id]).add_to(fmap) for stop in shown
     }
-    TourRegistry(fmap, markers, []).add_to(fmap)
-    if len(shown) > 1:
+    # Fitted before the map is announced, as in build_map.
+    if fitted:
         fmap.fit_bounds(bounds([(s.lat, s.lon) for s in shown]), padding=(24, 24))
+    TourRegistry(fmap, markers, []).add_to(fmap)
     return fmap

@@ -58,6 +58,7 @@ def build_venue_map(
         assets=assets,
         tile_url=tile_url,
         attribution=attribution,
+        fitted=len(venues) > 1,
     )
     for venue in venues:
         marker = folium.CircleMarker(
