@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,9 @@ def ensure_wrk() -> str:
 def start_server(port: int, instance: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "FLASK_SECRET_KEY": "bench",
+        # The guide refuses to start without a real key and its public address.
+        "FLASK_SECRET_KEY": secrets.token_hex(32),
+        "FLASK_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "FLASK_DATABASE": str(instance / "guide.sqlite3"),
         "PYTHONPATH": str(ROOT),
     }
