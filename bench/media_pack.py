@@ -87,8 +87,8 @@ def main() -> None:
     mb = 1024 * 1024
     total = pages + pack["photo_bytes"] + pack["recording_bytes"]
     print(
-        f"offline pack: pages and data {pages / mb:.2f} MB ({len(urls)} URLs, both"
-        f" languages, uncompressed), photos {pack['photo_bytes'] / mb:.2f} MB"
+        f"offline pack: pages and data {pages / mb:.2f} MB ({len(urls)} URLs, every"
+        f" language, uncompressed), photos {pack['photo_bytes'] / mb:.2f} MB"
         f" ({len(pack['photos'])} at {pack['width']} px -> 960 px WebP), recordings"
         f" {pack['recording_bytes'] / mb:.2f} MB ({len(pack['recordings'])});"
         f" total {total / mb:.2f} MB"
