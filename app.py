@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from geo.loader import load_tour
+from geo.loader import load_tours
 
 ROOT = Path(__file__).resolve().parent
 
@@ -20,6 +20,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY="dev",
         TOUR_DATA=str(ROOT / "tour_data"),
+        DEFAULT_TOUR="interhelpo",
         TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         DATABASE=os.path.join(app.instance_path, "guide.sqlite3"),
         COMPRESS_ALGORITHM=["br", "gzip"],
@@ -42,7 +43,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     # Loaded once: a broken data file stops the start-up here, naming the field.
-    app.extensions["tour"] = load_tour(Path(app.config["TOUR_DATA"]))
+    tours = load_tours(Path(app.config["TOUR_DATA"]), app.config["DEFAULT_TOUR"])
+    app.extensions["tours"] = tours
+    app.extensions["tour"] = tours.default
 
     from web import register
 

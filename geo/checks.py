@@ -71,7 +71,7 @@ def check_tour(tour: Tour) -> list[Problem]:
     --------
     >>> from pathlib import Path
     >>> from geo.loader import load_tour
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> all(p.severity in ("error", "warning") for p in check_tour(tour))
     True
     """

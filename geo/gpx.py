@@ -99,7 +99,7 @@ def tour_track(tour: Tour) -> list[LonLat]:
     --------
     >>> from geo.loader import load_tour
     >>> from pathlib import Path
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> tour_track(tour)[0] == tour.legs[0].coords[0]
     True
     """
@@ -119,7 +119,7 @@ def tour_to_gpx(tour: Tour, lang: str, *, urls: Mapping[str, str], home: str) ->
     --------
     >>> from geo.loader import load_tour
     >>> from pathlib import Path
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> urls = {s.id: f"https://example.org/stops/{s.id}" for s in tour.stops}
     >>> xml = tour_to_gpx(tour, "en", urls=urls, home="https://example.org/")
     >>> xml.count("<wpt") == len(tour.stops)

@@ -16,9 +16,10 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture
 def tour_dir(tmp_path: Path) -> Path:
-    """A writable copy of the small test tour."""
-    target = tmp_path / "tour"
-    shutil.copytree(DATA / "tour_small", target)
+    """A writable copy of the small test tour, alone in its ``TOUR_DATA`` folder
+    (``tour_dir.parent``); its id is ``small``."""
+    target = tmp_path / "tours" / "small"
+    shutil.copytree(DATA / "tours" / "small", target)
     return target
 
 
@@ -27,7 +28,7 @@ def app(tmp_path: Path, tour_dir: Path):
     return create_app(
         {
             "TESTING": True,
-            "TOUR_DATA": str(tour_dir),
+            "TOUR_DATA": str(tour_dir.parent),
             "DATABASE": str(tmp_path / "guide.sqlite3"),
             "SECRET_KEY": "test",
             "TILE_URL": "/tiles/{z}/{x}/{y}.png",

@@ -61,7 +61,9 @@ def test_build_route_writes_legs_the_loader_accepts(app, runner, tour_dir):
 def test_build_route_without_street_data_says_what_to_do(tmp_path, tour_dir):
     from app import create_app
 
-    app = create_app({"TESTING": True, "TOUR_DATA": str(tour_dir), "STREET_FILES": []})
+    app = create_app(
+        {"TESTING": True, "TOUR_DATA": str(tour_dir.parent), "STREET_FILES": []}
+    )
     result = app.test_cli_runner().invoke(args=["tour", "build-route"])
     assert result.exit_code == 1
     assert "No street data" in result.output and "fetch-streets" in result.output
@@ -118,7 +120,9 @@ def test_street_files_prefer_config_then_fetched_then_shared(app, tmp_path):
 def test_router_falls_back_to_the_tour_path_without_streets(tour_dir):
     from app import create_app
 
-    app = create_app({"TESTING": True, "TOUR_DATA": str(tour_dir), "STREET_FILES": []})
+    app = create_app(
+        {"TESTING": True, "TOUR_DATA": str(tour_dir.parent), "STREET_FILES": []}
+    )
     router = app.extensions["router"]
     assert router.source == "tour-path"
     route = router.route((74.5600, 42.8790), (74.57, 42.875))
@@ -132,7 +136,11 @@ def test_router_survives_a_broken_street_file(tour_dir, tmp_path, caplog):
     broken = tmp_path / "broken.osm"
     broken.write_text("not xml")
     app = create_app(
-        {"TESTING": True, "TOUR_DATA": str(tour_dir), "STREET_FILES": [str(broken)]}
+        {
+            "TESTING": True,
+            "TOUR_DATA": str(tour_dir.parent),
+            "STREET_FILES": [str(broken)],
+        }
     )
     assert app.extensions["router"].source == "tour-path"
     assert "street data unusable" in caplog.text

@@ -31,7 +31,7 @@ def booking_app(request, tmp_path, tour_dir):
         yield create_app(
             {
                 "TESTING": True,
-                "TOUR_DATA": str(tour_dir),
+                "TOUR_DATA": str(tour_dir.parent),
                 "SECRET_KEY": "test",
                 "TILE_URL": "/tiles/{z}/{x}/{y}.png",
                 **config,

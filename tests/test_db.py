@@ -52,7 +52,10 @@ def test_upgrade_command(runner):
 
 
 def test_many_workers_starting_at_once_migrate_once(tmp_path, tour_dir):
-    config = {"DATABASE": str(tmp_path / "race.sqlite3"), "TOUR_DATA": str(tour_dir)}
+    config = {
+        "DATABASE": str(tmp_path / "race.sqlite3"),
+        "TOUR_DATA": str(tour_dir.parent),
+    }
     errors = []
 
     def start():

@@ -230,14 +230,14 @@ def test_check_page_and_command_on_the_shipped_tour(gapp, guide):
 
 
 def test_check_command_exits_1_on_errors(tmp_path):
-    data = tmp_path / "tour"
-    data.mkdir()
+    data = tmp_path / "tours" / "interhelpo"
+    data.mkdir(parents=True)
     for name in ("tour.json", "stops.geojson"):
-        (data / name).write_text((ROOT / "tour_data" / name).read_text())
+        (data / name).write_text((ROOT / "tour_data" / "interhelpo" / name).read_text())
     stops = json.loads((data / "stops.geojson").read_text())
     stops["features"][1]["properties"]["arrival_radius_m"] = 40
     (data / "stops.geojson").write_text(json.dumps(stops))
-    app = make_app(tmp_path, TOUR_DATA=str(data))
+    app = make_app(tmp_path, TOUR_DATA=str(data.parent))
     result = app.test_cli_runner().invoke(args=["tour", "check"])
     assert result.exit_code == 1
     assert "ERROR" in result.output and "under 65 m" in result.output

@@ -205,8 +205,8 @@ def _bodies() -> list[tuple[str, dict[str, Any]]]:
 
 
 def _make_app(tmp: Path) -> Flask:
-    tour = tmp / "tour"
-    shutil.copytree(DATA / "tour_small", tour)
+    tour = tmp / "tours"
+    shutil.copytree(DATA / "tours", tour)
     app = create_app(
         {
             "TESTING": True,

@@ -86,21 +86,21 @@ def test_pages_say_their_language_for_the_worker(client):
 
 def test_tile_cache_bound_is_a_setting(tmp_path, tour_dir):
     app = create_app(
-        {"TESTING": True, "TOUR_DATA": str(tour_dir), "TILE_CACHE_MAX_MB": 12}
+        {"TESTING": True, "TOUR_DATA": str(tour_dir.parent), "TILE_CACHE_MAX_MB": 12}
     )
     config = app.test_client().get("/sw-config.json").get_json()
     assert config["tile_max_bytes"] == 12 * 1024 * 1024
 
 
 def version_of(tour_dir: Path, **settings) -> str:
-    app = create_app({"TESTING": True, "TOUR_DATA": str(tour_dir), **settings})
+    app = create_app({"TESTING": True, "TOUR_DATA": str(tour_dir.parent), **settings})
     return str(app.test_client().get("/sw-config.json").get_json()["version"])
 
 
 def test_cache_version_follows_the_data_and_settings(tmp_path, tour_dir):
     first = version_of(tour_dir)
     assert first == version_of(tour_dir)
-    changed = tmp_path / "changed"
+    changed = tmp_path / "changed" / "small"
     shutil.copytree(tour_dir, changed)
     meta = json.loads((changed / "tour.json").read_text(encoding="utf-8"))
     meta["title"]["en"] = "Small test walk, revised"

@@ -18,7 +18,7 @@ def streets_client(tmp_path, tour_dir):
     app = create_app(
         {
             "TESTING": True,
-            "TOUR_DATA": str(tour_dir),
+            "TOUR_DATA": str(tour_dir.parent),
             "DATABASE": str(tmp_path / "guide.sqlite3"),
             "STREET_FILES": [str(DATA / "streets_small_tour.osm")],
         }
@@ -75,7 +75,7 @@ def test_no_path_is_unprocessable(tmp_path, tour_dir):
     app = create_app(
         {
             "TESTING": True,
-            "TOUR_DATA": str(tour_dir),
+            "TOUR_DATA": str(tour_dir.parent),
             "DATABASE": str(tmp_path / "guide.sqlite3"),
             "STREET_FILES": [str(DATA / "walk_two_islands.osm")],
         }

@@ -56,7 +56,7 @@ def test_tour_area_action_only_when_bulk_downloads_are_allowed(tour_dir):
     app = create_app(
         {
             "TESTING": True,
-            "TOUR_DATA": str(tour_dir),
+            "TOUR_DATA": str(tour_dir.parent),
             "TILES_ALLOW_BULK": True,
             "TILE_URL": "https://{s}.tiles.example/{z}/{x}/{y}.png",
         }

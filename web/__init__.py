@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from flask import current_app
 from werkzeug.routing import IntegerConverter
@@ -29,6 +31,12 @@ def get_tour() -> Tour:
     tour: Tour = current_app.extensions["tour"]
     overlay = current_app.extensions.get("tour_overlay")
     return overlay(tour) if overlay is not None else tour
+
+
+def tour_folder(app: Flask, tour_id: str | None = None) -> Path:
+    """The data folder of a tour (the default one when ``tour_id`` is None)."""
+    tour_id = tour_id or app.extensions["tours"].default_id
+    return Path(app.config["TOUR_DATA"]) / tour_id
 
 
 def register(app: Flask) -> None:

@@ -24,6 +24,7 @@ from geo.export import route_collection
 from geo.export import stops_collection
 from geo.tour import Tour
 from web import get_tour
+from web import tour_folder
 from web.cli import tour_cli
 from web.i18n import pick
 
@@ -92,7 +93,7 @@ def check() -> str:
 
 def export_files(tour: Tour) -> dict[str, str]:
     """The tour as guides left it, in the ``tour_data/`` file formats."""
-    source = Path(current_app.config["TOUR_DATA"])
+    source = tour_folder(current_app, tour.id)
     return {
         "tour.json": (source / "tour.json").read_text(encoding="utf-8"),
         "stops.geojson": dumps(stops_collection(tour.stops)),

@@ -25,6 +25,7 @@ from geo.network import is_walkable
 from geo.osm import overpass_query
 from geo.osm import read_osm
 from geo.routing import street_router
+from web import tour_folder
 from web.routing import FETCHED_NAME
 from web.routing import base_street_files
 from web.routing import make_router
@@ -57,7 +58,7 @@ def init_app(app: Flask) -> None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write the legs; default: tour_data/route.geojson.",
+    help="Where to write the legs; default: tour_data/<tour>/route.geojson.",
 )
 def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
     """Route the legs from the meeting point to the end; write route.geojson."""
@@ -84,7 +85,7 @@ def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
         street_files=[path.name for path in files],
         attribution=tour.attribution,
     )
-    target = output or Path(app.config["TOUR_DATA"]) / "route.geojson"
+    target = output or tour_folder(app) / "route.geojson"
     _write_atomically(target, dumps_collection(collection))
     _echo_legs(legs)
     click.echo(f"Wrote {target}")

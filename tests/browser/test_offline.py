@@ -129,7 +129,7 @@ def test_new_deploy_is_picked_up(browser, guard, deploy, tmp_path):
         # Deploy a corrected story on the same address.
         second = tmp_path / "v2"
         shutil.copytree(first, second)
-        stops_file = second / "stops.geojson"
+        stops_file = second / "interhelpo" / "stops.geojson"
         stops_file.write_text(
             stops_file.read_text(encoding="utf-8").replace(
                 '"en": "Pishpek station (today Bishkek-1)"',
