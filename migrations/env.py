@@ -6,7 +6,8 @@ from alembic import context
 from flask import current_app
 
 # No logging.config.fileConfig here: migrations also run when the app starts
-# (web/db.py), and re-configuring logging there would disable the app's loggers.
+# (web/services/db.py), and re-configuring logging there would disable the app's
+# loggers.
 config = context.config
 logger = logging.getLogger("alembic.env")
 

@@ -60,9 +60,9 @@ def database(backend: str, tmp_path: Path):
 
 def add_date(app, *, capacity: int = 20, days: float = 3, **fields) -> int:
     """Put a tour date in the database; returns its id."""
-    from web.booking import local_now
-    from web.db import db
-    from web.models import TourSession
+    from web.services.booking import local_now
+    from web.services.db import db
+    from web.services.models import TourSession
 
     with app.test_request_context():
         starts_at = (local_now() + timedelta(days=days)).replace(
@@ -117,8 +117,8 @@ def register(client, date_id: int, **overrides):
 
 def seats_taken(app, date_id: int) -> int:
     """Seats taken, read fresh from the database."""
-    from web.db import db
-    from web.models import TourSession
+    from web.services.db import db
+    from web.services.models import TourSession
 
     with app.app_context():
         db.session.expire_all()

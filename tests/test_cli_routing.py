@@ -17,7 +17,7 @@ import pytest
 
 from geo.distance import haversine_m
 from geo.loader import load_tour
-from web.routing import base_street_files
+from web.services.routing import base_street_files
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parents[1]

@@ -237,7 +237,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     _sign_in(guide)
 
     date_id = add_date(app)
-    from web import booking
+    from web.services import booking
 
     with app.test_request_context():
         booked = booking.register(
@@ -247,8 +247,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             waitlist=False,
             now=booking.local_now(),
         )
-        from web.db import db
-        from web.models import Registration
+        from web.services.db import db
+        from web.services.models import Registration
 
         registration_id = db.session.query(Registration.id).scalar()
 

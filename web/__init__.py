@@ -1,4 +1,9 @@
-"""The web layer: blueprints with thin views over ``geo``."""
+"""The web layer: thin views over ``geo``, in three rooms.
+
+``web.public`` holds the pages and API for guests, ``web.guide`` the guides'
+tools behind the sign-in gate, ``web.services`` what both use (database,
+booking, the tour as edited, the router, mail, rate limits, languages).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ class IdConverter(IntegerConverter):
 def get_tour() -> Tour:
     """The tour loaded at start-up, with the guides' published changes laid over it.
 
-    The overlay (`web.tour_store.current_tour`) adds stop edits, the published
+    The overlay (`web.services.tour_store.current_tour`) adds stop edits, the published
     order and path from the database; without it the files' tour is returned.
     """
     tour: Tour = current_app.extensions["tour"]
@@ -40,25 +45,23 @@ def tour_folder(app: Flask, tour_id: str | None = None) -> Path:
 
 
 def register(app: Flask) -> None:
-    """Wire extensions, error handlers and every blueprint into ``app``."""
+    """Wire services, the error path, the public pages and the guides' tools."""
     from flask_compress import Compress
 
-    from web import api
-    from web import assets
-    from web import auth
-    from web import dates
-    from web import db
     from web import errors
-    from web import events
-    from web import gpx
-    from web import guide_dates
-    from web import guide_tools
-    from web import i18n
-    from web import pages
-    from web import pwa
-    from web import security
-    from web import share
-    from web import walk
+    from web import guide
+    from web.public import api
+    from web.public import assets
+    from web.public import dates
+    from web.public import events
+    from web.public import gpx
+    from web.public import pages
+    from web.public import pwa
+    from web.public import share
+    from web.public import walk
+    from web.services import db
+    from web.services import i18n
+    from web.services import security
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
     Compress(app)
@@ -66,16 +69,14 @@ def register(app: Flask) -> None:
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
-    auth.init_app(app)
     dates.init_app(app)
     events.init_app(app)
-    guide_dates.init_app(app)
     for module in (assets, pages, api, gpx):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
     share.init_app(app)
     app.register_blueprint(walk.bp)
-    guide_tools.init_app(app)
+    guide.init_app(app)
     app.jinja_env.filters["tel"] = tel_href
 
 

@@ -26,12 +26,12 @@ from geo.osm import overpass_query
 from geo.osm import read_osm
 from geo.routing import street_router
 from web import tour_folder
-from web.routing import FETCHED_NAME
-from web.routing import base_street_files
-from web.routing import make_router
-from web.routing import street_files
-from web.routing import tour_bbox
-from web.routing import tour_of
+from web.services.routing import FETCHED_NAME
+from web.services.routing import base_street_files
+from web.services.routing import make_router
+from web.services.routing import street_files
+from web.services.routing import tour_bbox
+from web.services.routing import tour_of
 
 OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024

@@ -16,7 +16,7 @@ from geo.errors import BadCoordinateError
 from geo.errors import NoRouteError
 from geo.errors import TooFarFromStreetsError
 from geo.errors import UnknownStopError
-from web import booking
+from web.services import booking
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,137 @@
+"""Manifest, service worker and the list of what it saves for offline use."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from web.public.pwa import tile_pattern
+
+
+def test_manifest_makes_the_guide_installable(client, app):
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.get_json()
+    assert manifest["name"] == "Small test walk"
+    assert manifest["start_url"] == "/" and manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        served = client.get(icon["src"])
+        assert served.status_code == 200, icon["src"]
+        if icon["type"] == "image/png":
+            data = served.get_data()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n"
+            width = int.from_bytes(data[16:20], "big")
+            assert icon["sizes"] == f"{width}x{width}"
+        served.close()
+
+
+def test_manifest_speaks_the_visitors_language(client):
+    manifest = client.get("/manifest.webmanifest?lang=ru").get_json()
+    assert manifest["name"] == "Короткая тестовая прогулка"
+    assert manifest["lang"] == "ru"
+
+
+def test_every_page_links_the_manifest_and_the_worker(client):
+    for path in ("/", "/about", "/walk", "/stops/middle"):
+        html = client.get(path).get_data(as_text=True)
+        assert 'rel="manifest" href="/manifest.webmanifest"' in html, path
+        assert re.search(r'data-sw="/sw\.js\?v=[0-9a-f]{12}"', html), path
+
+
+def test_service_worker_is_served_from_the_root_and_never_stale(client):
+    response = client.get("/sw.js?v=abc")
+    assert response.status_code == 200
+    assert response.mimetype in ("text/javascript", "application/javascript")
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert b'addEventListener("fetch"' in response.get_data()
+    response.close()
+
+
+def test_everything_the_worker_saves_exists(client):
+    config = client.get("/sw-config.json").get_json()
+    assert config["languages"] == ["en", "ru"]
+    for url in config["precache"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.close()
+
+
+def test_worker_saves_each_page_and_the_gpx_in_both_languages(client):
+    config = client.get("/sw-config.json").get_json()
+    precache = set(config["precache"])
+    for page in ("/", "/about", "/walk", "/stops/start", "/stops/finish", "/tour.gpx"):
+        assert page in config["pages"]
+        assert {f"{page}?lang=en", f"{page}?lang=ru"} <= precache
+    assert {"/api/route", "/api/stops", "/api/stops/middle"} <= precache
+    assert "/static/js/sw.js" not in precache
+    assert "/static/js/walk.js" in precache
+    assert "/vendor/leaflet/leaflet.js" in precache
+
+
+def test_pages_say_their_language_for_the_worker(client):
+    assert client.get("/stops/middle?lang=ru").headers["Content-Language"] == "ru"
+    assert client.get("/tour.gpx?lang=en").headers["Content-Language"] == "en"
+    assert "Content-Language" not in client.get("/api/stops").headers
+
+
+def test_tile_cache_bound_is_a_setting(tmp_path, tour_dir):
+    app = create_app(
+        {"TESTING": True, "TOUR_DATA": str(tour_dir.parent), "TILE_CACHE_MAX_MB": 12}
+    )
+    config = app.test_client().get("/sw-config.json").get_json()
+    assert config["tile_max_bytes"] == 12 * 1024 * 1024
+
+
+def version_of(tour_dir: Path, **settings) -> str:
+    app = create_app({"TESTING": True, "TOUR_DATA": str(tour_dir.parent), **settings})
+    return str(app.test_client().get("/sw-config.json").get_json()["version"])
+
+
+def test_cache_version_follows_the_data_and_settings(tmp_path, tour_dir):
+    first = version_of(tour_dir)
+    assert first == version_of(tour_dir)
+    changed = tmp_path / "changed" / "small"
+    shutil.copytree(tour_dir, changed)
+    meta = json.loads((changed / "tour.json").read_text(encoding="utf-8"))
+    meta["title"]["en"] = "Small test walk, revised"
+    (changed / "tour.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert version_of(changed) != first
+    assert version_of(tour_dir, TILE_URL="https://tiles.example/{z}/{x}/{y}.png") != (
+        first
+    )
+
+
+@pytest.mark.parametrize(
+    ("template", "url", "matches"),
+    [
+        (
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "https://tile.openstreetmap.org/15/23170/12055.png",
+            True,
+        ),
+        (
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "https://tile.openstreetmap.org/15/23170/12055.png?x=1",
+            False,
+        ),
+        (
+            "https://{s}.tiles.example/{z}/{x}/{y}{r}.png",
+            "https://b.tiles.example/3/1/2@2x.png",
+            True,
+        ),
+        ("/tiles/{z}/{x}/{y}.png", "/tiles/1/2/3.png", True),
+        ("/tiles/{z}/{x}/{y}.png", "/tiles/a/2/3.png", False),
+    ],
+)
+def test_tile_pattern(template, url, matches):
+    assert bool(re.match(tile_pattern(template), url)) is matches

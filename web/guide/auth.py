@@ -1,0 +1,267 @@
+"""Guide accounts: ``flask guide add NAME``, sign-in and sign-out, and the /guide gate.
+
+Everything under ``/guide`` needs a signed-in guide: people are sent to the
+sign-in page, API clients (``/guide/api/...``) get a 401 JSON error. The gate
+is a ``before_request`` hook, so a new guide page is protected even if its
+view forgets ``@login_required``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import click
+from flask import Blueprint
+from flask import Flask
+from flask import current_app
+from flask import g
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask.cli import AppGroup
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+from wtforms import HiddenField
+from wtforms import PasswordField
+from wtforms import StringField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+
+from web.services.db import db
+from web.services.models import User
+from web.services.models import utcnow
+from web.services.security import attempts_since
+from web.services.security import clear_attempts
+from web.services.security import client_address
+from web.services.security import record_attempt
+
+bp = Blueprint("auth", __name__, url_prefix="/guide")
+
+SESSION_KEY = "guide_id"
+# Endpoints under /guide that anonymous visitors may reach.
+PUBLIC_ENDPOINTS = {"auth.login"}
+# Links on the guide home page: (endpoint, label). Other blueprints append theirs.
+GUIDE_MENU: list[tuple[str, Any]] = []
+# A hash to check against when the user name is unknown, so that both cases
+# take the same time.
+_DUMMY_HASH = generate_password_hash("not a password")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    """User name and password."""
+
+    username = StringField(
+        _l("User name"),
+        validators=[InputRequired(message=_l("Enter your user name.")), Length(max=64)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Enter your password.")), Length(max=256)],
+    )
+    next = HiddenField()
+
+
+def current_guide() -> User | None:
+    """The signed-in guide of this request, or None."""
+    if "guide" not in g:
+        guide_id = session.get(SESSION_KEY)
+        g.guide = db.session.get(User, guide_id) if guide_id is not None else None
+    guide: User | None = g.guide
+    return guide
+
+
+def is_guide_path(path: str) -> bool:
+    """Whether a URL path belongs to the guide area."""
+    return path == "/guide" or path.startswith("/guide/")
+
+
+def _refuse() -> ResponseReturnValue:
+    if request.path.startswith("/guide/api") or (
+        request.accept_mimetypes.best == "application/json"
+    ):
+        message = _("Sign in as a guide first.")
+        return jsonify(ok=False, error=message, status=401), 401
+    target = request.full_path if request.method == "GET" else request.path
+    return redirect(url_for("auth.login", next=target.rstrip("?")), 303)
+
+
+def login_required(view: F) -> F:
+    """Refuse anonymous visitors: redirect to sign-in, or 401 JSON for APIs."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_guide() is None:
+            return _refuse()
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _gate() -> ResponseReturnValue | None:
+    if not is_guide_path(request.path) or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_guide() is None:
+        return _refuse()
+    return None
+
+
+def _no_store(response: Any) -> Any:
+    # Guide pages hold personal data: never cached by browsers or proxies.
+    if is_guide_path(request.path):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the /guide gate, the blueprint and the ``flask guide`` commands."""
+    app.config.setdefault("LOGIN_FAILURES_PER_NAME", 5)
+    app.config.setdefault("LOGIN_FAILURES_PER_ADDRESS", 20)
+    app.config.setdefault("LOGIN_WINDOW_S", 15 * 60)
+    # First of all hooks, before CSRF: anonymous requests to /guide get the
+    # same answer (sign in, or 401) whatever else is wrong with them.
+    app.before_request_funcs.setdefault(None, []).insert(0, _gate)
+    app.after_request(_no_store)
+    app.context_processor(lambda: {"current_guide": current_guide})
+    app.register_blueprint(bp)
+    app.cli.add_command(guide_cli)
+
+
+def _safe_next(target: str | None) -> str:
+    default = url_for("auth.home")
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not is_guide_path(parts.path):
+        return default
+    return target
+
+
+def _throttled(name: str) -> float:
+    """Seconds to wait before another try with this name from here, or 0."""
+    config = current_app.config
+    window = float(config["LOGIN_WINDOW_S"])
+    worst = 0.0
+    for kind, value, limit in (
+        ("login-name", name, config["LOGIN_FAILURES_PER_NAME"]),
+        ("login-addr", client_address(), config["LOGIN_FAILURES_PER_ADDRESS"]),
+    ):
+        count, wait = attempts_since(kind, value, window)
+        if count >= limit:
+            worst = max(worst, wait)
+    return worst
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """Sign a guide in; repeated failures lock the name and the address for a while."""
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_guide() is not None and request.method == "GET":
+        return redirect(_safe_next(form.next.data))
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        name = form.username.data.strip().casefold()
+        wait = _throttled(name)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            error = _("Too many failed sign-ins. Try again in %(n)s min.", n=minutes)
+            response = render_template("guide/login.html", form=form, error=error)
+            return response, 429, {"Retry-After": str(int(wait))}
+        user = db.session.scalar(select(User).where(User.username == name))
+        valid = check_password_hash(
+            user.password_hash if user else _DUMMY_HASH, form.password.data
+        )
+        if user is not None and valid:
+            clear_attempts("login-name", name)
+            session.clear()
+            session.permanent = True
+            session[SESSION_KEY] = user.id
+            user.last_login_at = utcnow()
+            db.session.commit()
+            return redirect(_safe_next(form.next.data), 303)
+        record_attempt("login-name", name)
+        record_attempt("login-addr", client_address())
+        error = _("Wrong user name or password.")
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("guide/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """Sign out."""
+    session.clear()
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.get("/")
+def home() -> str:
+    """The guide's start page: links to every guide tool."""
+    return render_template("guide/home.html", menu=GUIDE_MENU)
+
+
+# ---------------------------------------------------------------- CLI
+
+
+guide_cli = AppGroup("guide", help="Manage guide accounts.")
+
+
+def _normalise(name: str) -> str:
+    name = name.strip().casefold()
+    if not name or len(name) > 64 or any(c.isspace() for c in name):
+        raise click.BadParameter("a user name is 1-64 characters without spaces")
+    return name
+
+
+@guide_cli.command("add")
+@click.argument("name")
+@click.password_option(help="Asked for when not given.")
+def add_guide(name: str, password: str) -> None:
+    """Create the guide NAME with a password."""
+    name = _normalise(name)
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="password")
+    if db.session.scalar(select(User).where(User.username == name)):
+        raise click.ClickException(f"guide {name!r} exists; use set-password")
+    db.session.add(User(username=name, password_hash=generate_password_hash(password)))
+    db.session.commit()
+    click.echo(f"Added guide {name!r}.")
+
+
+@guide_cli.command("set-password")
+@click.argument("name")
+@click.password_option(help="Asked for when not given.")
+def set_password(name: str, password: str) -> None:
+    """Give the guide NAME a new password."""
+    user = db.session.scalar(select(User).where(User.username == _normalise(name)))
+    if user is None:
+        raise click.ClickException(f"no guide {name!r}")
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="password")
+    user.password_hash = generate_password_hash(password)
+    db.session.commit()
+    click.echo(f"New password set for {user.username!r}.")
+
+
+@guide_cli.command("list")
+def list_guides() -> None:
+    """List the guide accounts."""
+    for user in db.session.scalars(select(User).order_by(User.username)):
+        click.echo(user.username)

@@ -1,0 +1,147 @@
+"""The pre-publish check as a guide page and as ``flask tour check`` (exit 1 on errors),
+and ``flask tour export`` to write the edited tour back as ``tour_data/`` files."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+
+from geo.checks import Problem
+from geo.checks import check_tour
+from geo.checks import has_errors
+from geo.export import dumps
+from geo.export import route_collection
+from geo.export import stops_collection
+from geo.tour import Tour
+from web import get_tour
+from web import tour_folder
+from web.cli import tour_cli
+from web.services.i18n import pick
+
+bp = Blueprint("checks", __name__, url_prefix="/guide")
+
+# The same problems as geo.checks.MESSAGES, in the interface language.
+LABELS: dict[str, Any] = {
+    "estimate_pin": _l(
+        "The pin is an estimate with an error of %(error_m).0f m"
+        " (more than %(limit_m).0f m). Calibrate it on site."
+    ),
+    "small_zone": _l(
+        "The arrival zone of %(radius_m).0f m is under %(limit_m).0f m:"
+        " phones may miss it."
+    ),
+    "zones_overlap": _l(
+        "Its arrival zone overlaps that of %(other_name)s (%(distance_m).0f m apart,"
+        " radii %(radius_m).0f m + %(other_radius_m).0f m)."
+    ),
+    "story_too_long": _l(
+        "Read aloud, the %(lang)s story takes %(read_min).1f min (%(words)s words),"
+        " longer than the %(dwell_min)s min spent here."
+    ),
+    "over_slot": _l(
+        "The walk takes %(total_min).0f min, over the %(slot_min).0f min slot."
+    ),
+    "no_sources": _l("No sources for the facts told here."),
+    "image_without_alt": _l("An image in the %(lang)s story has no alt text."),
+    "path_misses_stop": _l(
+        "The path passes %(distance_m).0f m from the stop (more than %(limit_m).0f m)."
+    ),
+    "approximate_leg": _l(
+        "The walk to %(other_name)s: %(approximate_m).0f m of %(length_m).0f m are"
+        " approximate, not along known streets."
+    ),
+}
+
+
+def describe_problem(problem: Problem, tour: Tour) -> dict[str, Any]:
+    """A problem for the page: severity, the stop's name, the sentence."""
+    names = {stop.id: pick(stop.name) for stop in tour.stops}
+    params = dict(problem.params)
+    if "other" in params:
+        params["other_name"] = names.get(str(params["other"]), params["other"])
+    return {
+        "severity": problem.severity,
+        "stop_id": problem.stop,
+        "stop_name": names.get(problem.stop or "", ""),
+        "text": str(LABELS[problem.code]) % params,
+        "code": problem.code,
+    }
+
+
+@bp.get("/check")
+def check() -> str:
+    """Every problem to fix before publishing, errors first."""
+    tour = get_tour()
+    problems = check_tour(tour)
+    return render_template(
+        "guide/check.html",
+        problems=[describe_problem(problem, tour) for problem in problems],
+        errors=sum(problem.severity == "error" for problem in problems),
+        warnings=sum(problem.severity == "warning" for problem in problems),
+    )
+
+
+def export_files(tour: Tour) -> dict[str, str]:
+    """The tour as guides left it, in the ``tour_data/`` file formats."""
+    source = tour_folder(current_app, tour.id)
+    return {
+        "tour.json": (source / "tour.json").read_text(encoding="utf-8"),
+        "stops.geojson": dumps(stops_collection(tour.stops)),
+        "route.geojson": dumps(
+            route_collection(
+                tour.legs,
+                attribution=tour.attribution,
+                generated_by="flask tour export (guides' edits)",
+            )
+        ),
+    }
+
+
+@bp.get("/export.zip")
+def export_zip() -> Response:
+    """Download the edited tour as ``tour_data/`` files, ready to commit."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in export_files(get_tour()).items():
+            archive.writestr(f"tour_data/{name}", text)
+    response = Response(buffer.getvalue(), mimetype="application/zip")
+    response.headers["Content-Disposition"] = 'attachment; filename="tour_data.zip"'
+    return response
+
+
+@tour_cli.command("check")
+def check_command() -> None:
+    """List every problem of the tour; exit 1 when any is an error."""
+    tour = get_tour()
+    problems = check_tour(tour)
+    for problem in problems:
+        click.echo(f"{problem.severity.upper():7} {problem.message}")
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s).")
+    if has_errors(problems):
+        raise SystemExit(1)
+
+
+@tour_cli.command("export")
+@click.argument(
+    "folder", type=click.Path(file_okay=False, path_type=Path), required=True
+)
+def export_command(folder: Path) -> None:
+    """Write the tour with the guides' edits as tour_data/ files into FOLDER."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in export_files(get_tour()).items():
+        partial = folder / (name + ".part")
+        partial.write_text(text, encoding="utf-8")
+        shutil.move(str(partial), folder / name)
+        click.echo(f"Wrote {folder / name}")

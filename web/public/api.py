@@ -1,0 +1,66 @@
+"""JSON API under /api; every error has the shape {"ok": false, "error", "status"}."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import jsonify
+
+from geo.export import leg_to_feature
+from geo.routing import route_feature
+from web import get_tour
+from web.services.i18n import current_lang
+from web.services.routing import requested_route
+from web.services.routing import wants_route
+from web.services.serialize import stop_feature
+from web.services.serialize import tour_summary
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/tour")
+def tour() -> Response:
+    """Return the tour's facts and totals."""
+    return jsonify(tour_summary(get_tour()))
+
+
+@bp.get("/stops")
+def stops() -> Response:
+    """Return the stops as a GeoJSON FeatureCollection, in walking order."""
+    features = [stop_feature(stop) for stop in get_tour().stops]
+    return _geojson({"type": "FeatureCollection", "features": features})
+
+
+@bp.get("/stops/<stop_id>")
+def stop(stop_id: str) -> Response:
+    """Return one stop with its story and sources."""
+    return _geojson(stop_feature(get_tour().stop(stop_id), full=True))
+
+
+@bp.get("/route")
+def route() -> Response:
+    """Return the tour's legs, or the route between ``from`` and ``to`` if given."""
+    if wants_route():
+        return _geojson(route_feature(requested_route(), current_lang()))
+    tour = get_tour()
+    return _geojson(
+        {
+            "type": "FeatureCollection",
+            "attribution": tour.attribution,
+            "features": [leg_to_feature(leg, digits=None) for leg in tour.legs],
+        }
+    )
+
+
+def _geojson(data: object) -> Response:
+    response = jsonify(data)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.route("/", defaults={"rest": ""})
+@bp.route("/<path:rest>")
+def not_found(rest: str) -> Response:
+    """Unknown API paths answer in the API's error shape, not with a page."""
+    abort(404, f"no such API endpoint: /api/{rest}")

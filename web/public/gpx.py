@@ -1,0 +1,45 @@
+"""GPX downloads for navigation apps."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import Response
+from flask import url_for
+
+from geo.gpx import tour_to_gpx
+from web import get_tour
+from web.services.i18n import current_lang
+from web.services.routing import requested_route
+from web.services.routing import route_gpx as write_route_gpx
+
+bp = Blueprint("gpx", __name__)
+
+GPX_MIMETYPE = "application/gpx+xml"
+
+
+def gpx_response(xml: str, filename: str) -> Response:
+    """Serve GPX as a download with a file name."""
+    response = Response(xml, mimetype=GPX_MIMETYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/tour.gpx")
+def tour_gpx() -> Response:
+    """Download the whole walk: stops, route and path."""
+    tour = get_tour()
+    urls = {
+        stop.id: url_for("pages.stop", stop_id=stop.id, _external=True)
+        for stop in tour.stops
+    }
+    xml = tour_to_gpx(
+        tour, current_lang(), urls=urls, home=url_for("pages.index", _external=True)
+    )
+    return gpx_response(xml, f"{tour.id}-walk.gpx")
+
+
+@bp.get("/route.gpx")
+def route_gpx() -> Response:
+    """Download the walking route between ``from`` and ``to``, as for /api/route."""
+    xml = write_route_gpx(requested_route(), current_lang())
+    return gpx_response(xml, "walking-route.gpx")

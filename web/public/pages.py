@@ -1,0 +1,92 @@
+"""Pages for people: the map, a story per stop, and what to know before coming."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import current_app
+from flask import render_template
+from flask import url_for
+from flask_babel import gettext as _
+
+from geo.mapping import MapParts
+from geo.mapping import StopLink
+from geo.mapping import build_map
+from geo.mapping import build_meeting_map
+from geo.mapping import render_parts
+from web import get_tour
+from web.public.assets import map_assets
+from web.services.i18n import current_lang
+
+bp = Blueprint("pages", __name__)
+
+
+def stop_links() -> dict[str, StopLink]:
+    """Each stop's page, as a marker popup links to it."""
+    return {
+        stop.id: StopLink(url_for("pages.stop", stop_id=stop.id), _("Read the story"))
+        for stop in get_tour().stops
+    }
+
+
+def _cached_map(kind: str) -> MapParts:
+    # Each map is drawn once per language and version of the tour (guides may
+    # publish a new route: web/services/tour_store.py); folium rendering costs
+    # tens of ms.
+    lang = current_lang()
+    cache: dict[tuple[str, str, int], MapParts] = current_app.extensions.setdefault(
+        "map_cache", {}
+    )
+    tour = get_tour()
+    key = (kind, lang, id(tour))
+    if key not in cache:
+        assets, tile_url, links = (
+            map_assets(),
+            current_app.config["TILE_URL"],
+            stop_links(),
+        )
+        if kind == "tour":
+            fmap = build_map(tour, lang, assets=assets, tile_url=tile_url, links=links)
+        else:
+            fmap = build_meeting_map(
+                tour,
+                lang,
+                assets=assets,
+                tile_url=tile_url,
+                links=links,
+                landmark_id=tour.stops[-1].id,
+            )
+        cache[key] = render_parts(fmap)
+    return cache[key]
+
+
+@bp.get("/")
+def index() -> str:
+    """Show the map of the walk and the stops in walking order."""
+    return render_template("public/map.html", tour=get_tour(), map=_cached_map("tour"))
+
+
+@bp.get("/stops/<stop_id>")
+def stop(stop_id: str) -> str:
+    """Tell the story of one stop."""
+    tour = get_tour()
+    current = tour.stop(stop_id)
+    previous, following = tour.neighbours(stop_id)
+    return render_template(
+        "public/stop.html",
+        tour=tour,
+        stop=current,
+        previous=previous,
+        following=following,
+        leg=tour.leg_to(stop_id),
+    )
+
+
+@bp.get("/about")
+def about() -> str:
+    """Tell guests everything they need before they come."""
+    return render_template(
+        # dates/about.html fills the page's blocks with the next tour dates.
+        "public/dates/about.html",
+        tour=get_tour(),
+        map=_cached_map("meeting"),
+    )
