@@ -252,12 +252,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
         registration_id = db.session.query(Registration.id).scalar()
 
-    live = guide.post("/guide/live/start")
+    live = guide.post("/guide/tours/small/live/start")
     assert live.status_code == 303
     live_code = live.headers["Location"].rsplit("/", 1)[-1]
 
     saved = guide.post(
-        "/guide/plan/variants", data={"stops": "start,middle,finish", "name": "v"}
+        "/guide/tours/small/plan/variants",
+        data={"stops": "start,middle,finish", "name": "v"},
     )
     assert saved.status_code == 303, saved.get_data(as_text=True)
     variant_id = int(re.search(r"variant=(\d+)", saved.headers["Location"])[1])
@@ -396,7 +397,7 @@ def test_no_server_errors(world, rule: str, method: str, who: str) -> None:
     real = paths[0]
     if method == "GET":
         queries: list[Any] = [dict.fromkeys(QUERY_PARAMS, v) for v in NASTY_VALUES]
-        if rule in ("/api/route", "/route.gpx"):
+        if rule in ("/api/tours/small/route", "/tours/small/route.gpx"):
             queries += ROUTE_QUERIES
         for query in queries[:: _step(rule, who)]:
             send(f"?{query!s}", real, query_string=query)
@@ -416,7 +417,7 @@ def test_csrf_refusals_are_clean(world, who: str) -> None:
     problems = []
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        page = client.get("/dates/cancel").get_data(as_text=True)
+        page = client.get("/tours/small/dates/cancel").get_data(as_text=True)
         token = hidden_fields(page)["csrf_token"]
         for rule, method in RULES:
             if method not in BODY_METHODS:
@@ -478,7 +479,7 @@ def test_shipped_tour_public_pages(real_client) -> None:
         paths = _paths(rule, ids, "ABCDEF")
         requests: list[tuple[str, Any]] = [(path, None) for path in paths[:4]]
         queries = [dict.fromkeys(QUERY_PARAMS, v) for v in NASTY_VALUES[::3]]
-        if rule in ("/api/route", "/route.gpx"):
+        if rule in ("/api/tours/small/route", "/tours/small/route.gpx"):
             queries += SHIPPED_QUERIES
         requests += [(paths[0], query) for query in queries]
         for path, query in requests:

@@ -10,7 +10,7 @@ OSH_BAZAAR = {"latitude": 42.87500, "longitude": 74.57000, "accuracy": 10}
 
 
 def open_directions(page):
-    page.goto("/")
+    page.goto("/tours/interhelpo/")
     page.get_by_text("How do I get there?").click()
 
 

@@ -94,7 +94,7 @@ def total_min(page):
 
 
 def test_sign_in_and_wrong_password(page, guard):
-    page.goto("/guide/plan")
+    page.goto("/guide/tours/interhelpo/plan")
     expect(page).to_have_url(re.compile(r"/guide/login\?next=/guide/plan"))
     page.get_by_label("User name").fill("anna")
     page.get_by_label("Password").fill("wrong password")
@@ -133,7 +133,7 @@ def test_anonymous_visitors_are_refused_everywhere_under_guide(page, server):
 
 
 def test_plan_reorder_best_order_save_publish(page, guard):
-    sign_in(page, "/guide/plan")
+    sign_in(page, "/guide/tours/interhelpo/plan")
     start = plan_order(page)
     assert start[0] == "meeting-point" and len(start) == 7
     first_total = total_min(page)
@@ -195,7 +195,7 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     shot(page, "plan-published")
 
     # The public map now walks this order, without the left-out stop.
-    page.goto("/")
+    page.goto("/tours/interhelpo/")
     links = page.locator(".stop-list a.stop-link").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
@@ -204,7 +204,7 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     shot(page, "public-map-after-publish")
 
     # The printable route sheet of the variant.
-    page.goto("/guide/plan")
+    page.goto("/guide/tours/interhelpo/plan")
     page.locator('.variant[data-variant="short"]').get_by_role(
         "link", name="Route sheet"
     ).click()
@@ -227,7 +227,7 @@ def test_calibration_with_scripted_geolocation(browser, server, guard):
         geolocation={"latitude": 42.86870, "longitude": 74.55745, "accuracy": 35},
     )
     page = context.new_page()
-    sign_in(page, "/guide/stops/frunze-plant-gate/calibrate")
+    sign_in(page, "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate")
     page.get_by_role("button", name="Use my position").click()
     expect(page.locator("#reading")).to_contain_text("±35 m")
     expect(page.locator("#poor")).to_be_visible()
@@ -249,7 +249,7 @@ def test_calibration_with_scripted_geolocation(browser, server, guard):
     expect(page.locator(".audit-log li")).to_contain_text("anna")
     shot(page, "calibrate-done")
 
-    page.goto("/stops/frunze-plant-gate")
+    page.goto("/tours/interhelpo/stops/frunze-plant-gate")
     expect(page.locator("main")).to_contain_text("Field-verified by a guide")
     page.close()
     context.close()
@@ -268,7 +268,7 @@ def test_calibration_with_scripted_geolocation(browser, server, guard):
     ],
 )
 def test_bad_track_uploads_are_explained(page, guard, name, message):
-    sign_in(page, "/guide/track/")
+    sign_in(page, "/guide/tours/interhelpo/track/")
     page.get_by_label("GPX file").set_input_files(str(TRACKS / name))
     page.get_by_role("button", name="Upload and review").click()
     expect(page.locator("#track-error")).to_contain_text(message)
@@ -280,7 +280,7 @@ def test_bad_track_uploads_are_explained(page, guard, name, message):
 
 
 def test_good_track_is_reviewed_and_replaces_the_path(page, server):
-    sign_in(page, "/guide/track/")
+    sign_in(page, "/guide/tours/interhelpo/track/")
     page.get_by_label("GPX file").set_input_files(str(TRACKS / "walk.gpx"))
     page.get_by_role("button", name="Upload and review").click()
     expect(page.get_by_role("heading", name="Review the walked path")).to_be_visible()
@@ -290,7 +290,7 @@ def test_good_track_is_reviewed_and_replaces_the_path(page, server):
     expect(page.locator("div.notice")).to_contain_text("now is the tour's path")
     import json
 
-    with urllib.request.urlopen(server.url + "/api/route") as response:
+    with urllib.request.urlopen(server.url + "/api/tours/interhelpo/route") as response:
         legs = json.load(response)["features"]
     assert legs and not any(leg["properties"]["approximate"] for leg in legs)
 
@@ -302,7 +302,7 @@ def test_live_walk_guest_follows_the_guide(browser, server, guard):
     import json
 
     # Whatever route is published now (another test may have published one).
-    with urllib.request.urlopen(server.url + "/api/stops") as response:
+    with urllib.request.urlopen(server.url + "/api/tours/interhelpo/stops") as response:
         ids = [f["properties"]["id"] for f in json.load(response)["features"]]
     guide_context = phone(
         browser,
@@ -313,7 +313,7 @@ def test_live_walk_guest_follows_the_guide(browser, server, guard):
     )
     guest_context = phone(browser, server, guard)
     guide = guide_context.new_page()
-    sign_in(guide, "/guide/live")
+    sign_in(guide, "/guide/tours/interhelpo/live")
     guide.get_by_role("button", name="Start a live walk").click()
     code = guide.get_by_test_id("live-code").inner_text()
     assert re.fullmatch(r"[A-Z2-9]{6}", code)
@@ -359,11 +359,11 @@ def test_live_walk_guest_follows_the_guide(browser, server, guard):
 
 
 def test_check_page_edit_and_russian(page, guard):
-    sign_in(page, "/guide/check")
+    sign_in(page, "/guide/tours/interhelpo/check")
     expect(page.locator("main p[role=status]")).to_contain_text("error")
     shot(page, "check")
 
-    page.goto("/guide/stops/")
+    page.goto("/guide/tours/interhelpo/stops/")
     page.locator(".variant", has_text="Osh Bazaar").get_by_role(
         "link", name="Edit"
     ).click()
@@ -378,11 +378,11 @@ def test_check_page_edit_and_russian(page, guard):
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#edit-error")).to_contain_text("arrival_radius_m")
     guard.console_errors[:] = [e for e in guard.console_errors if "422" not in e]
-    page.goto("/stops/osh-bazaar")
+    page.goto("/tours/interhelpo/stops/osh-bazaar")
     expect(page.locator("main")).to_contain_text("where to go next")
 
-    page.goto("/guide/plan?lang=ru")
+    page.goto("/guide/tours/interhelpo/plan?lang=ru")
     expect(page.get_by_role("heading", name="Спланировать маршрут")).to_be_visible()
     expect(page.get_by_role("button", name="Лучший порядок")).to_be_visible()
     shot(page, "plan-ru")
-    page.goto("/guide/plan?lang=en")
+    page.goto("/guide/tours/interhelpo/plan?lang=en")

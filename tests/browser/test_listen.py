@@ -61,7 +61,7 @@ def spoken(page):
 
 def test_reads_the_story_only_after_a_tap(speech_page):
     page = speech_page
-    page.goto("/stops/pishpek-station")
+    page.goto("/tours/interhelpo/stops/pishpek-station")
     listen = page.get_by_role("button", name="Listen", exact=True)
     expect(listen).to_be_visible()
     assert spoken(page) == []  # never on its own
@@ -98,7 +98,7 @@ def test_reads_the_story_only_after_a_tap(speech_page):
 
 def test_russian_page_reads_with_a_russian_voice(speech_page):
     page = speech_page
-    page.goto("/stops/pishpek-station?lang=ru")
+    page.goto("/tours/interhelpo/stops/pishpek-station?lang=ru")
     page.get_by_role("button", name="Слушать").click()
     first = spoken(page)[0]
     assert first["lang"] == "ru-RU" and first["voice"] == "Russian"
@@ -112,7 +112,7 @@ def test_russian_page_reads_with_a_russian_voice(speech_page):
 )
 def test_no_voice_for_the_language_says_so(speech_page):
     page = speech_page
-    page.goto("/stops/pishpek-station?lang=ru")
+    page.goto("/tours/interhelpo/stops/pishpek-station?lang=ru")
     page.get_by_role("button", name="Слушать").click()
     expect(page.locator("[data-listen-note]")).to_have_text(
         "На этом телефоне нет голоса для чтения вслух на этом языке."
@@ -122,7 +122,7 @@ def test_no_voice_for_the_language_says_so(speech_page):
 
 def test_arriving_on_the_walk_stops_reading(speech_page):
     page = speech_page
-    page.goto("/walk")
+    page.goto("/tours/interhelpo/walk")
     page.get_by_role("button", name="I am here").click()
     story = page.locator(".walk-story-item:visible")
     story.get_by_role("button", name="Listen", exact=True).click()

@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-PAGES = ["/", "/stops/start", "/stops/middle", "/stops/finish", "/about"]
+PAGES = [
+    "/tours/small/",
+    "/tours/small/stops/start",
+    "/tours/small/stops/middle",
+    "/tours/small/stops/finish",
+    "/tours/small/about",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -30,7 +36,7 @@ def test_page_loads_nothing_from_outside(client, url):
 
 
 def test_map_lists_stops_in_order_with_legs_and_totals(client):
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/tours/small/").get_data(as_text=True)
     positions = [
         html.index(f'id="stop-{stop_id}"') for stop_id in ("start", "middle", "finish")
     ]
@@ -40,42 +46,44 @@ def test_map_lists_stops_in_order_with_legs_and_totals(client):
 
 
 def test_stop_page_tells_story_sources_position_and_neighbours(client):
-    html = client.get("/stops/middle").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle").get_data(as_text=True)
     assert "First paragraph about Middle" in html
     assert 'href="https://example.org/source"' in html
     assert "±300 m" in html
-    assert 'rel="prev" href="/stops/start"' in html
-    assert 'rel="next" href="/stops/finish"' in html
+    assert 'rel="prev" href="/tours/small/stops/start"' in html
+    assert 'rel="next" href="/tours/small/stops/finish"' in html
     assert "From Start:" in html
 
 
 def test_names_are_escaped(client):
-    html = client.get("/stops/middle").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle").get_data(as_text=True)
     assert "Middle <b>" not in html
     assert "Middle &lt;b&gt;" in html
 
 
 def test_russian_by_query_sticks_by_cookie(client):
-    html = client.get("/stops/middle?lang=ru").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle?lang=ru").get_data(as_text=True)
     assert '<html lang="ru"' in html
     assert "Первый абзац про Середина" in html
     assert "Остановка 1 из 2" in html
-    again = client.get("/about").get_data(as_text=True)
+    again = client.get("/tours/small/about").get_data(as_text=True)
     assert '<html lang="ru"' in again
 
 
 def test_accept_language_picks_russian(client):
-    response = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+    response = client.get(
+        "/tours/small/", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
+    )
     assert '<html lang="ru"' in response.get_data(as_text=True)
 
 
 def test_unknown_language_falls_back_to_english(client):
-    html = client.get("/?lang=xx").get_data(as_text=True)
+    html = client.get("/tours/small/?lang=xx").get_data(as_text=True)
     assert '<html lang="en"' in html
 
 
 def test_unknown_stop_is_a_friendly_404_page(client):
-    response = client.get("/stops/nowhere")
+    response = client.get("/tours/small/stops/nowhere")
     assert response.status_code == 404
     assert "text/html" in response.content_type
     assert "Back to the map" in response.get_data(as_text=True)
@@ -93,7 +101,7 @@ def test_unexpected_error_is_a_friendly_500(app, client):
 
 
 def test_pages_are_compressed(client):
-    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    response = client.get("/tours/small/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
 
 
@@ -123,5 +131,5 @@ def test_phone_numbers_become_tel_links(written, href):
 
 
 def test_about_page_links_the_phone(client):
-    html = client.get("/about").get_data(as_text=True)
+    html = client.get("/tours/small/about").get_data(as_text=True)
     assert 'href="tel:+996559336001"' in html

@@ -41,7 +41,12 @@ def test_manifest_speaks_the_visitors_language(client):
 
 
 def test_every_page_links_the_manifest_and_the_worker(client):
-    for path in ("/", "/about", "/walk", "/stops/middle"):
+    for path in (
+        "/tours/small/",
+        "/tours/small/about",
+        "/tours/small/walk",
+        "/tours/small/stops/middle",
+    ):
         html = client.get(path).get_data(as_text=True)
         assert 'rel="manifest" href="/manifest.webmanifest"' in html, path
         assert re.search(r'data-sw="/sw\.js\?v=[0-9a-f]{12}"', html), path
@@ -69,19 +74,35 @@ def test_everything_the_worker_saves_exists(client):
 def test_worker_saves_each_page_and_the_gpx_in_both_languages(client):
     config = client.get("/sw-config.json").get_json()
     precache = set(config["precache"])
-    for page in ("/", "/about", "/walk", "/stops/start", "/stops/finish", "/tour.gpx"):
+    for page in (
+        "/tours/small/",
+        "/tours/small/about",
+        "/tours/small/walk",
+        "/tours/small/stops/start",
+        "/tours/small/stops/finish",
+        "/tours/small/tour.gpx",
+    ):
         assert page in config["pages"]
         assert {f"{page}?lang=en", f"{page}?lang=ru"} <= precache
-    assert {"/api/route", "/api/stops", "/api/stops/middle"} <= precache
+    assert {
+        "/api/tours/small/route",
+        "/api/tours/small/stops",
+        "/api/tours/small/stops/middle",
+    } <= precache
     assert "/static/js/sw.js" not in precache
     assert "/static/js/walk.js" in precache
     assert "/vendor/leaflet/leaflet.js" in precache
 
 
 def test_pages_say_their_language_for_the_worker(client):
-    assert client.get("/stops/middle?lang=ru").headers["Content-Language"] == "ru"
-    assert client.get("/tour.gpx?lang=en").headers["Content-Language"] == "en"
-    assert "Content-Language" not in client.get("/api/stops").headers
+    assert (
+        client.get("/tours/small/stops/middle?lang=ru").headers["Content-Language"]
+        == "ru"
+    )
+    assert (
+        client.get("/tours/small/tour.gpx?lang=en").headers["Content-Language"] == "en"
+    )
+    assert "Content-Language" not in client.get("/api/tours/small/stops").headers
 
 
 def test_tile_cache_bound_is_a_setting(tmp_path, tour_dir):

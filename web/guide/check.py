@@ -78,7 +78,7 @@ def describe_problem(problem: Problem, tour: Tour) -> dict[str, Any]:
     }
 
 
-@bp.get("/check")
+@bp.get("/tours/<tour_id>/check")
 def check() -> str:
     """Every problem to fix before publishing, errors first."""
     tour = get_tour()
@@ -107,7 +107,7 @@ def export_files(tour: Tour) -> dict[str, str]:
     }
 
 
-@bp.get("/export.zip")
+@bp.get("/tours/<tour_id>/export.zip")
 def export_zip() -> Response:
     """Download the edited tour as ``tour_data/`` files, ready to commit."""
     buffer = io.BytesIO()

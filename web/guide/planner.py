@@ -35,6 +35,8 @@ from geo.tour import Leg
 from geo.tour import Stop
 from geo.tour import Tour
 from web import MAX_ID
+from web import current_tour_id
+from web import of_tour
 from web.errors import BadRequestParameter
 from web.errors import error_response
 from web.guide.auth import current_guide
@@ -42,11 +44,9 @@ from web.public.gpx import gpx_response
 from web.services.db import db
 from web.services.db import write_transaction
 from web.services.guide_models import RouteVariant
-from web.services.guide_models import TourState
 from web.services.i18n import current_lang
 from web.services.i18n import pick
 from web.services.models import utcnow
-from web.services.tour_store import STATE_ID
 from web.services.tour_store import all_known_legs
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
@@ -56,6 +56,7 @@ from web.services.tour_store import leg_router
 from web.services.tour_store import legs_for
 from web.services.tour_store import path_json
 from web.services.tour_store import refresh
+from web.services.tour_store import state_of
 
 bp = Blueprint("planner", __name__, url_prefix="/guide")
 
@@ -96,17 +97,27 @@ def parse_order(raw: Any, stops: dict[str, Stop]) -> list[str]:
 
 
 def _variants() -> list[RouteVariant]:
-    return list(db.session.scalars(select(RouteVariant).order_by(RouteVariant.name)))
+    return list(
+        db.session.scalars(
+            select(RouteVariant)
+            .where(RouteVariant.tour_id == current_tour_id())
+            .order_by(RouteVariant.name)
+        )
+    )
 
 
 def _published_variant_id() -> int | None:
-    state = db.session.get(TourState, STATE_ID)
+    state = state_of(db.session)
     return state.published_variant_id if state else None
 
 
 def _variant(variant_id: int) -> RouteVariant:
     # ?variant= may be any integer; ids fit in 64 bits.
-    variant = db.session.get(RouteVariant, variant_id) if variant_id <= MAX_ID else None
+    variant = (
+        of_tour(db.session.get(RouteVariant, variant_id))
+        if variant_id <= MAX_ID
+        else None
+    )
     if variant is None:
         abort(404, _("No such route variant."))
     return variant
@@ -144,7 +155,7 @@ def _plan_data(stops: list[Stop]) -> dict[str, Any]:
     }
 
 
-@bp.get("/plan")
+@bp.get("/tours/<tour_id>/plan")
 def plan() -> str:
     """The planner page: the published order, or a saved variant to work on."""
     stops = catalogue()
@@ -185,7 +196,7 @@ def _summary(order: list[str], stops: list[Stop]) -> dict[str, Any]:
     return {"stops": len(order), "totals": result}
 
 
-@bp.post("/api/plan/best-order")
+@bp.post("/api/tours/<tour_id>/plan/best-order")
 def best() -> Response:
     """The shortest order of the posted stops from the meeting point."""
     body = request.get_json(silent=True) or {}
@@ -208,7 +219,7 @@ def best() -> Response:
     )
 
 
-@bp.post("/plan/variants")
+@bp.post("/tours/<tour_id>/plan/variants")
 def save_variant() -> ResponseReturnValue:
     """Save the order under a name; the same name overwrites that variant."""
     stops = {stop.id: stop for stop in catalogue()}
@@ -219,9 +230,15 @@ def save_variant() -> ResponseReturnValue:
             _("Give the variant a name of 1 to %(n)s characters.", n=NAME_MAX)
         )
     with write_transaction() as session:
-        variant = session.scalar(select(RouteVariant).where(RouteVariant.name == name))
+        variant = session.scalar(
+            select(RouteVariant).where(
+                RouteVariant.tour_id == current_tour_id(), RouteVariant.name == name
+            )
+        )
         if variant is None:
-            variant = RouteVariant(name=name, created_by=_user_id())
+            variant = RouteVariant(
+                tour_id=current_tour_id(), name=name, created_by=_user_id()
+            )
             session.add(variant)
         variant.stops_json = json.dumps(order)
         variant.updated_at = utcnow()
@@ -231,11 +248,11 @@ def save_variant() -> ResponseReturnValue:
     return redirect(url_for("planner.plan", variant=variant_id), 303)
 
 
-@bp.post("/plan/variants/<int:variant_id>/delete")
+@bp.post("/tours/<tour_id>/plan/variants/<int:variant_id>/delete")
 def delete_variant(variant_id: int) -> ResponseReturnValue:
     """Delete a variant (the published route stays as it is)."""
     with write_transaction() as session:
-        variant = session.get(RouteVariant, variant_id)
+        variant = of_tour(session.get(RouteVariant, variant_id))
         if variant is None:
             abort(404, _("No such route variant."))
         name = variant.name
@@ -244,7 +261,7 @@ def delete_variant(variant_id: int) -> ResponseReturnValue:
     return redirect(url_for("planner.plan"), 303)
 
 
-@bp.post("/plan/variants/<int:variant_id>/publish")
+@bp.post("/tours/<tour_id>/plan/variants/<int:variant_id>/publish")
 def publish(variant_id: int) -> ResponseReturnValue:
     """Make the variant the tour's route: the public map and pages follow it."""
     variant = _variant(variant_id)
@@ -261,7 +278,7 @@ def publish(variant_id: int) -> ResponseReturnValue:
     return redirect(url_for("planner.plan", variant=variant_id), 303)
 
 
-@bp.get("/plan/variants/<int:variant_id>.gpx")
+@bp.get("/tours/<tour_id>/plan/variants/<int:variant_id>.gpx")
 def variant_gpx(variant_id: int) -> Response:
     """The variant as GPX: waypoints, route and path."""
     variant = _variant(variant_id)
@@ -277,7 +294,7 @@ def variant_gpx(variant_id: int) -> Response:
     return gpx_response(xml, f"{tour.id}-{slug}.gpx")
 
 
-@bp.get("/plan/variants/<int:variant_id>/sheet")
+@bp.get("/tours/<tour_id>/plan/variants/<int:variant_id>/sheet")
 def sheet(variant_id: int) -> str:
     """A printable route sheet: overview map, planned times, directions per leg."""
     variant = _variant(variant_id)

@@ -32,6 +32,7 @@ from geo.errors import UnknownStopError
 from geo.export import stop_to_feature
 from geo.loader import stop_from_feature
 from geo.tour import Stop
+from web import current_tour_id
 from web.guide.auth import current_guide
 from web.services.db import db
 from web.services.db import write_transaction
@@ -49,7 +50,7 @@ from web.services.tour_store import reroute_stop
 from web.services.tour_store import save_stop
 from web.services.tour_store import stop_version
 
-bp = Blueprint("stops", __name__, url_prefix="/guide/stops")
+bp = Blueprint("stops", __name__, url_prefix="/guide/tours/<tour_id>/stops")
 
 GOOD_ACCURACY_M = 20.0
 TEXT_FIELDS = ("name", "summary", "narrative")
@@ -242,7 +243,7 @@ def calibrate(stop_id: str) -> str:
     log = db.session.execute(
         select(Calibration, User.username)
         .outerjoin(User, User.id == Calibration.user_id)
-        .where(Calibration.stop_id == stop_id)
+        .where(Calibration.tour_id == current_tour_id(), Calibration.stop_id == stop_id)
         .order_by(Calibration.at.desc())
     ).all()
     return render_template(
@@ -308,6 +309,7 @@ def set_position(stop_id: str) -> ResponseReturnValue:
             )
             session.add(
                 Calibration(
+                    tour_id=current_tour_id(),
                     stop_id=stop_id,
                     user_id=user_id,
                     at=utcnow(),

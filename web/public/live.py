@@ -19,6 +19,7 @@ from flask import Blueprint
 from flask import Response
 from flask import abort
 from flask import flash
+from flask import g
 from flask import jsonify
 from flask import redirect
 from flask import render_template
@@ -31,7 +32,9 @@ from sqlalchemy import select
 
 from geo.distance import check_lonlat
 from geo.errors import BadCoordinateError
+from web import current_tour_id
 from web import get_tour
+from web import use_tour
 from web.errors import BadRequestParameter
 from web.guide.auth import current_guide
 from web.services.db import db
@@ -68,15 +71,20 @@ def _walk(code: str) -> LiveWalk:
     walk = db.session.scalar(
         select(LiveWalk).where(LiveWalk.code == normalise_code(code))
     )
-    if walk is None:
+    if walk is None or walk.tour_id != g.get("tour_id", walk.tour_id):
         abort(404, _("No live walk has this code. Check it with your guide."))
+    use_tour(walk.tour_id)  # guests' pages have no tour in their URL
     return walk
 
 
 def _active_walks() -> list[LiveWalk]:
     walks = db.session.scalars(
         select(LiveWalk)
-        .where(LiveWalk.ended_at.is_(None), LiveWalk.expires_at > utcnow())
+        .where(
+            LiveWalk.tour_id == current_tour_id(),
+            LiveWalk.ended_at.is_(None),
+            LiveWalk.expires_at > utcnow(),
+        )
         .order_by(LiveWalk.started_at.desc())
     )
     return list(walks)
@@ -99,7 +107,7 @@ def qr_svg(code: str) -> Markup:
 # --- the guide's side -----------------------------------------------------------------
 
 
-@bp.get("/guide/live")
+@bp.get("/guide/tours/<tour_id>/live")
 def control_home() -> ResponseReturnValue:
     """Start a live walk, or go back to the one in progress."""
     walks = _active_walks()
@@ -108,7 +116,7 @@ def control_home() -> ResponseReturnValue:
     return render_template("guide/live_start.html")
 
 
-@bp.post("/guide/live/start")
+@bp.post("/guide/tours/<tour_id>/live/start")
 def start() -> ResponseReturnValue:
     """Start a live walk at the meeting point; it ends by itself after 4 hours."""
     guide = current_guide()
@@ -121,6 +129,7 @@ def start() -> ResponseReturnValue:
                 break
         session.add(
             LiveWalk(
+                tour_id=current_tour_id(),
                 code=code,
                 guide_id=guide.id if guide else None,
                 started_at=now,
@@ -133,7 +142,7 @@ def start() -> ResponseReturnValue:
     return redirect(url_for("live.control", code=code), 303)
 
 
-@bp.get("/guide/live/<code>")
+@bp.get("/guide/tours/<tour_id>/live/<code>")
 def control(code: str) -> str:
     """The guide's remote: code, link, QR, "we are at stop N", sharing, end."""
     walk = _walk(code)
@@ -167,7 +176,7 @@ def _wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
-@bp.post("/guide/live/<code>/at")
+@bp.post("/guide/tours/<tour_id>/live/<code>/at")
 def at_stop(code: str) -> ResponseReturnValue:
     """'We are at stop N': every guest's view moves there."""
     stops = get_tour().stops
@@ -189,7 +198,7 @@ def at_stop(code: str) -> ResponseReturnValue:
     return redirect(url_for("live.control", code=walk.code), 303)
 
 
-@bp.post("/guide/live/<code>/position")
+@bp.post("/guide/tours/<tour_id>/live/<code>/position")
 def share_position(code: str) -> ResponseReturnValue:
     """The guide's position while sharing is on (JSON: lat, lon, accuracy)."""
     body = request.get_json(silent=True) or {}
@@ -210,7 +219,7 @@ def share_position(code: str) -> ResponseReturnValue:
     return jsonify(ok=True)
 
 
-@bp.post("/guide/live/<code>/position/stop")
+@bp.post("/guide/tours/<tour_id>/live/<code>/position/stop")
 def stop_sharing(code: str) -> ResponseReturnValue:
     """Stop sharing: guests no longer see the guide's position."""
     _update(
@@ -225,7 +234,7 @@ def stop_sharing(code: str) -> ResponseReturnValue:
     return redirect(url_for("live.control", code=code), 303)
 
 
-@bp.post("/guide/live/<code>/end")
+@bp.post("/guide/tours/<tour_id>/live/<code>/end")
 def end(code: str) -> ResponseReturnValue:
     """End the walk now; the guide's position is forgotten."""
     _update(

@@ -33,11 +33,11 @@ def _cached_map(kind: str) -> MapParts:
     # publish a new route: web/services/tour_store.py); folium rendering costs
     # tens of ms.
     lang = current_lang()
-    cache: dict[tuple[str, str, int], MapParts] = current_app.extensions.setdefault(
-        "map_cache", {}
+    cache: dict[tuple[str, str, str, int], MapParts] = (
+        current_app.extensions.setdefault("map_cache", {})
     )
     tour = get_tour()
-    key = (kind, lang, id(tour))
+    key = (tour.id, kind, lang, id(tour))
     if key not in cache:
         assets, tile_url, links = (
             map_assets(),
@@ -59,13 +59,13 @@ def _cached_map(kind: str) -> MapParts:
     return cache[key]
 
 
-@bp.get("/")
+@bp.get("/tours/<tour_id>/")
 def index() -> str:
     """Show the map of the walk and the stops in walking order."""
     return render_template("public/map.html", tour=get_tour(), map=_cached_map("tour"))
 
 
-@bp.get("/stops/<stop_id>")
+@bp.get("/tours/<tour_id>/stops/<stop_id>")
 def stop(stop_id: str) -> str:
     """Tell the story of one stop."""
     tour = get_tour()
@@ -81,7 +81,7 @@ def stop(stop_id: str) -> str:
     )
 
 
-@bp.get("/about")
+@bp.get("/tours/<tour_id>/about")
 def about() -> str:
     """Tell guests everything they need before they come."""
     return render_template(

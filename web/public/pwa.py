@@ -198,8 +198,9 @@ def manifest() -> Response:
         "lang": lang,
         "dir": "ltr",
         "id": url_for("pages.index"),
-        "start_url": url_for("pages.index"),
-        "scope": url_for("pages.index"),
+        # The front door: the list of tours, or the one tour.
+        "start_url": url_for("tours.index"),
+        "scope": url_for("tours.index"),
         "display": "standalone",
         "orientation": "portrait",
         "background_color": "#ffffff",

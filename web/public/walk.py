@@ -142,7 +142,7 @@ def walk_strings() -> dict[str, str]:
     }
 
 
-@bp.get("/walk")
+@bp.get("/tours/<tour_id>/walk")
 def walk() -> str:
     """Guide the walker: where to go next, the story on arrival, the time plan."""
     tour = get_tour()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import DateTime
@@ -39,12 +38,11 @@ TOUR_ID_CHARS = 64
 
 
 def default_tour_id() -> str:
-    """The app's default tour: what a row belongs to when its writer names no tour.
+    """The request's tour (`web.current_tour_id`): a row written while serving a
+    tour belongs to it. The column has no default in the database."""
+    from web import current_tour_id
 
-    Only until every writer passes its tour's id; the column has no default in
-    the database, so nothing else fills it silently.
-    """
-    return str(current_app.extensions["tours"].default_id)
+    return current_tour_id()
 
 
 def tour_id_column(*, primary_key: bool = False, unique: bool = False) -> Mapped[str]:
