@@ -39,11 +39,6 @@ def stop_ids(live_server):
 def pages(live_server):
     paths = ["/tours/interhelpo/", "/tours/interhelpo/about", "/tours/interhelpo/walk"]
     paths += ["/no-such-page"]
-        "/tours/interhelpo/",
-        "/tours/interhelpo/about",
-        "/tours/interhelpo/walk",
-        "/no-such-page",
-    ]
     paths += [f"/tours/interhelpo/stops/{stop_id}" for stop_id in stop_ids(live_server)]
     return paths
 

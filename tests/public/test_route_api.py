@@ -1,4 +1,4 @@
-"""/api/tours/<id>/route?from=..&to=.. and route.gpx: a walking route, or a 4xx, never a 500."""
+"""/api/tours/<id>/route?from=..&to=.. and route.gpx: a walking route or a 4xx."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import scoped_session
 
 import web
 from geo.distance import LonLat
@@ -286,7 +287,9 @@ def distance_matrix(stops: Sequence[Stop]) -> DistanceMatrix:
 # --- writes -------------------------------------------------------------------------
 
 
-def state_of(session: Session, tour_id: str | None = None) -> TourState | None:
+def state_of(
+    session: Session | scoped_session[Any], tour_id: str | None = None
+) -> TourState | None:
     """The state row of a tour (the request's by default); None before its first
     change."""
     tour_id = tour_id or web.current_tour_id()
