@@ -119,6 +119,8 @@ def deploy(tmp_path_factory):
 def test_new_deploy_is_picked_up(browser, guard, deploy, tmp_path):
     first = tmp_path / "v1"
     shutil.copytree(ROOT / "tour_data", first)
+    # A second tour that this deploy does not touch: its offline copy must stay.
+    shutil.copytree(first / "interhelpo", first / "second")
     server = deploy(first)
     context = new_phone_context(browser, server.url, guard, locale="en-US")
     try:
@@ -154,8 +156,17 @@ def test_new_deploy_is_picked_up(browser, guard, deploy, tmp_path):
             new["version"]
         )
         caches = page.evaluate("caches.keys()")
-        assert f"tour-{new['version']}" in caches
-        assert f"tour-{old['version']}" not in caches
+        old_caches, new_caches = set(old["caches"]), set(new["caches"])
+        changed = {name for name in new_caches if name.startswith("tour-interhelpo-")}
+        assert changed and not changed & old_caches  # the changed tour: a new copy
+        assert (
+            not old_caches
+            - new_caches
+            - {name for name in old_caches if name.startswith("tour-interhelpo-")}
+        )  # the other tour and the shell: the same copies as before
+        assert any(name.startswith("tour-second-") for name in new_caches)
+        assert set(caches) >= new_caches
+        assert not (old_caches - new_caches) & set(caches)  # the old copy is gone
 
         context.set_offline(True)
         page.goto("/tours/interhelpo/stops/pishpek-station")
