@@ -41,7 +41,10 @@ def current_tour_id() -> str:
     """The tour of this request: from its URL (``<tour_id>``), a row it opened
     (`use_tour`), else the default tour."""
     tour_id = g.get("tour_id")
-    return str(tour_id) if tour_id else catalogue().default_id
+    tours = catalogue()
+    # An unknown id is answered with a 404 (_check_tour); until then, and for
+    # that answer, the page is the default tour's.
+    return str(tour_id) if tour_id in tours.tours else tours.default_id
 
 
 def use_tour(tour_id: str) -> None:
@@ -78,9 +81,17 @@ def tour_folder(app: Flask, tour_id: str | None = None) -> Path:
 
 
 def _pull_tour_id(endpoint: str | None, values: dict[str, object] | None) -> None:
-    # Views under /tours/<tour_id>/ do not take the id: get_tour() knows it.
+    # Views under /tours/<tour_id>/ do not take the id: get_tour() knows it. It is
+    # checked by _check_tour, after the guides' gate: a visitor who is not signed
+    # in learns nothing from /guide/tours/<id>/..., not even whether <id> exists.
     if values and "tour_id" in values:
-        use_tour(str(values.pop("tour_id")))
+        g.tour_id = str(values.pop("tour_id"))
+
+
+def _check_tour() -> None:
+    tour_id = g.get("tour_id")
+    if tour_id is not None:
+        use_tour(tour_id)
 
 
 def _add_tour_id(endpoint: str, values: dict[str, object]) -> None:
@@ -129,6 +140,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(walk.bp)
     guide.init_app(app)
     legacy.init_app(app)  # last: the old form of every rule above
+    app.before_request(_check_tour)  # after the gate and the CSRF check
     app.jinja_env.filters["tel"] = tel_href
 
 

@@ -159,7 +159,7 @@ def _example_url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
         number = isinstance(rule._converters[name], NumberConverter)
-        values[name] = "small" if name == "tour_id" else "1" if number else "x"
+        values[name] = "1" if number else "x"
     url = rule.rule
     for name, value in values.items():
         url = re.sub(r"<(?:[^:<>]+:)?" + name + r">", value, url)

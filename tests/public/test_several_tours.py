@@ -61,7 +61,8 @@ def test_the_front_door_lists_every_tour_with_its_card(two):
 
 def test_each_tour_has_its_own_pages_and_api(two):
     client = two.test_client()
-    assert "Second walk" in client.get("/tours/second/").get_data(as_text=True)
+    page = client.get("/tours/second/").get_data(as_text=True)
+    assert "Second walk" in page and 'href="/">All tours</a>' in page
     assert "Small test walk" in client.get("/tours/small/about").get_data(as_text=True)
     listed = client.get("/api/tours").get_json()
     assert listed["default"] == "small"

@@ -25,6 +25,11 @@ from web.services.models import TourSession
 bp = Blueprint("tours", __name__)
 
 
+@bp.app_context_processor
+def _several() -> dict[str, object]:
+    return {"several_tours": lambda: len(catalogue().tours) > 1}
+
+
 @dataclass(frozen=True)
 class TourCard:
     """What the list says of one tour."""
