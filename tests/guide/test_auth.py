@@ -183,9 +183,9 @@ def test_the_url_map_has_guide_pages(app):
     urls = {url for _, url in guide_urls(app)}
     assert {
         "/guide/",
-        "/guide/tours/small/dates",
-        "/guide/tours/small/dates/1",
-        "/guide/tours/small/dates/1.csv",
+        "/guide/tours/x/dates",
+        "/guide/tours/x/dates/1",
+        "/guide/tours/x/dates/1.csv",
     } <= urls
 
 
@@ -204,7 +204,7 @@ def test_anonymous_visitors_are_refused_everywhere_under_guide(app):
 def test_anonymous_api_clients_get_json_401(app):
     client = app.test_client()
     response = client.get(
-        "/guide/tours/small/dates", headers={"Accept": "application/json"}
+        "/guide/tours/x/dates", headers={"Accept": "application/json"}
     )
     assert response.status_code == 401
     assert response.get_json() == {
