@@ -10,32 +10,13 @@ from typing import Any
 from flask import Flask
 
 from geo.loader import load_tours
-
-ROOT = Path(__file__).resolve().parent
+from web import settings
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the guide: config, tour data (validated once), extensions, blueprints."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(
-        SECRET_KEY="dev",
-        TOUR_DATA=str(ROOT / "tour_data"),
-        DEFAULT_TOUR="interhelpo",
-        TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        DATABASE=os.path.join(app.instance_path, "guide.sqlite3"),
-        COMPRESS_ALGORITHM=["br", "gzip"],
-        COMPRESS_MIMETYPES=[
-            "text/html",
-            "text/css",
-            "text/javascript",
-            "application/javascript",
-            "application/json",
-            "application/geo+json",
-            "application/gpx+xml",
-            "application/manifest+json",
-            "image/svg+xml",
-        ],
-    )
+    app.config.from_mapping(settings.defaults(app))  # every key: web/settings.py
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()
     if test_config is not None:

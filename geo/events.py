@@ -18,8 +18,8 @@ from typing import Any
 
 from geo.distance import LonLat
 from geo.loader import SLUG
-from geo.loader import _Fields
-from geo.loader import _read_json
+from geo.loader import Fields
+from geo.loader import read_json
 from geo.tour import Source
 from geo.tour import Text
 
@@ -116,8 +116,8 @@ def load_events(path: Path, languages: Sequence[str]) -> tuple[Event, ...]:
     """
     if not path.exists():
         return ()
-    data = _read_json(path)
-    top = _Fields(data, path, None, languages)
+    data = read_json(path)
+    top = Fields(data, path, None, languages)
     items = top.raw("events")
     if not isinstance(items, list):
         top.fail("events", "expected a list")
@@ -125,7 +125,7 @@ def load_events(path: Path, languages: Sequence[str]) -> tuple[Event, ...]:
     seen: set[str] = set()
     for index, item in enumerate(items):
         label = item.get("id") if isinstance(item, dict) else None
-        fields = _Fields(item, path, str(label or f"#{index}"), languages)
+        fields = Fields(item, path, str(label or f"#{index}"), languages)
         event = _event(fields)
         if event.id in seen:
             fields.fail("id", f"duplicate id {event.id!r}")
@@ -134,7 +134,7 @@ def load_events(path: Path, languages: Sequence[str]) -> tuple[Event, ...]:
     return tuple(events)
 
 
-def _event(fields: _Fields) -> Event:
+def _event(fields: Fields) -> Event:
     event_id = fields.string("id")
     if not SLUG.match(event_id):
         fields.fail(
@@ -177,7 +177,7 @@ def _event(fields: _Fields) -> Event:
     )
 
 
-def _time(fields: _Fields, field: str) -> tuple[datetime, bool]:
+def _time(fields: Fields, field: str) -> tuple[datetime, bool]:
     value = fields.string(field)
     try:
         return parse_local_time(value)
@@ -185,7 +185,7 @@ def _time(fields: _Fields, field: str) -> tuple[datetime, bool]:
         raise fields.fail(field, str(exc)) from None
 
 
-def _lonlat(fields: _Fields) -> LonLat | None:
+def _lonlat(fields: Fields) -> LonLat | None:
     value: Any = fields.raw("lonlat", required=False)
     if value is None:
         return None

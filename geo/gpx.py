@@ -11,6 +11,7 @@ import gpxpy.gpx
 
 from geo.distance import LonLat
 from geo.tour import Tour
+from geo.tour import pick
 
 CREATOR = "Interhelpo walking-tour guide"
 
@@ -128,16 +129,16 @@ def tour_to_gpx(tour: Tour, lang: str, *, urls: Mapping[str, str], home: str) ->
     waypoints = [
         Waypoint(
             lonlat=stop.lonlat,
-            name=f"{stop.order}. {stop.name.get(lang) or stop.name['en']}",
-            description=stop.summary.get(lang) or stop.summary["en"],
+            name=f"{stop.order}. {pick(stop.name, lang)}",
+            description=pick(stop.summary, lang),
             url=urls.get(stop.id),
             symbol="Flag, Green" if stop.kind == "meeting" else "Flag, Blue",
         )
         for stop in tour.stops
     ]
     return path_to_gpx(
-        name=tour.title.get(lang) or tour.title["en"],
-        description=tour.description.get(lang) or tour.description["en"],
+        name=pick(tour.title, lang),
+        description=pick(tour.description, lang),
         waypoints=waypoints,
         track=tour_track(tour),
         url=home,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ QUALITIES = ("firm", "estimate")
 KNOWN_LANGUAGES = frozenset({"en", "ru", "ky", "cs", "sk", "de"})
 
 
-class _Fields:
+class Fields:
     """Typed access to one JSON object, raising `TourDataError` that says where."""
 
     def __init__(
@@ -120,8 +119,8 @@ class _Fields:
             result[lang] = tuple(item.strip() for item in items)
         return result
 
-    def sub(self, field: str) -> _Fields:
-        sub = _Fields.__new__(_Fields)
+    def sub(self, field: str) -> Fields:
+        sub = Fields.__new__(Fields)
         sub.path, sub.feature, sub.languages = self.path, self.feature, self.languages
         value = self.raw(field)
         if not isinstance(value, dict):
@@ -147,7 +146,8 @@ class _Fields:
         return tuple(sources)
 
 
-def _read_json(path: Path) -> Any:
+def read_json(path: Path) -> Any:
+    """A JSON file's content; `TourDataError` naming the file if it is not JSON."""
     try:
         with path.open(encoding="utf-8") as handle:
             return json.load(handle)
@@ -253,7 +253,7 @@ def load_tour(folder: Path) -> Tour:
             " it must be a slug of a-z, 0-9 and -",
         )
     meta_path = folder / TOUR_FILE
-    meta = _Fields(_read_json(meta_path), meta_path, None, ("en",))
+    meta = Fields(read_json(meta_path), meta_path, None, ("en",))
     if "id" in meta.data:
         meta.fail("id", "the tour's id is its folder name: remove this field")
     languages = _languages(meta)
@@ -293,7 +293,7 @@ def load_tour(folder: Path) -> Tour:
     )
 
 
-def _languages(meta: _Fields) -> tuple[str, ...]:
+def _languages(meta: Fields) -> tuple[str, ...]:
     value = meta.raw("languages")
     if not isinstance(value, list) or not value:
         meta.fail("languages", "expected a non-empty list of language codes")
@@ -315,7 +315,7 @@ def load_stops(path: Path, languages: Sequence[str]) -> tuple[Stop, ...]:
     >>> [stop.order for stop in stops] == list(range(len(stops)))
     True
     """
-    collection = _Fields(_read_json(path), path, None, languages)
+    collection = Fields(read_json(path), path, None, languages)
     if collection.raw("type") != "FeatureCollection":
         collection.fail("type", "expected 'FeatureCollection'")
     features = collection.raw("features")
@@ -349,11 +349,11 @@ def _feature_label(feature: Any, index: int) -> str:
 
 def _stop(feature: Any, path: Path, index: int, languages: Sequence[str]) -> Stop:
     label = _feature_label(feature, index)
-    outer = _Fields(feature, path, label, languages)
+    outer = Fields(feature, path, label, languages)
     if outer.raw("type") != "Feature":
         outer.fail("type", "expected 'Feature'")
     lonlat = _point(outer)
-    props = _Fields(outer.raw("properties"), path, label, languages)
+    props = Fields(outer.raw("properties"), path, label, languages)
     stop_id = props.string("id")
     if not SLUG.match(stop_id):
         props.fail("id", f"{stop_id!r} is not a slug of a-z, 0-9 and -")
@@ -381,7 +381,7 @@ def _stop(feature: Any, path: Path, index: int, languages: Sequence[str]) -> Sto
     )
 
 
-def _point(outer: _Fields) -> LonLat:
+def _point(outer: Fields) -> LonLat:
     geometry = outer.sub("geometry")
     if geometry.raw("geometry.type") != "Point":
         geometry.fail("geometry.type", "expected 'Point'")
@@ -398,13 +398,13 @@ def _point(outer: _Fields) -> LonLat:
         ) from None
 
 
-def _street_names(props: _Fields) -> tuple[StreetName, ...]:
+def _street_names(props: Fields) -> tuple[StreetName, ...]:
     value = props.raw("street_names", required=False) or []
     if not isinstance(value, list):
         props.fail("street_names", "expected a list")
     names = []
     for index, item in enumerate(value):
-        entry = _Fields(item, props.path, props.feature, props.languages)
+        entry = Fields(item, props.path, props.feature, props.languages)
         entry.data = {f"street_names[{index}].{k}": v for k, v in entry.data.items()}
         names.append(
             StreetName(
@@ -461,12 +461,12 @@ def _check_sequence(stops: Sequence[Stop], path: Path) -> None:
 
 def load_legs(path: Path, stops: Sequence[Stop]) -> tuple[Leg, ...]:
     """Load the legs from ``route.geojson``; they must join the stops in order."""
-    return legs_from_data(_read_json(path), path, stops)
+    return legs_from_data(read_json(path), path, stops)
 
 
 def legs_from_data(data: Any, path: Path, stops: Sequence[Stop]) -> tuple[Leg, ...]:
     """Validate parsed ``route.geojson`` data (``path`` only names it in errors)."""
-    collection = _Fields(data, path, None, ())
+    collection = Fields(data, path, None, ())
     features = collection.raw("features")
     if not isinstance(features, list):
         collection.fail("features", "expected a list of legs")
@@ -485,7 +485,7 @@ def legs_from_data(data: Any, path: Path, stops: Sequence[Stop]) -> tuple[Leg, .
 
 def _leg(feature: Any, path: Path, index: int, pair: tuple[Stop, Stop]) -> Leg:
     label = f"#{index} ({pair[0].id} -> {pair[1].id})"
-    outer = _Fields(feature, path, label, ())
+    outer = Fields(feature, path, label, ())
     geometry = outer.sub("geometry")
     if geometry.raw("geometry.type") != "LineString":
         geometry.fail("geometry.type", "expected 'LineString'")
@@ -500,7 +500,7 @@ def _leg(feature: Any, path: Path, index: int, pair: tuple[Stop, Stop]) -> Leg:
             coords.append(check_lonlat(point[0], point[1]))
         except BadCoordinateError as exc:
             geometry.fail("geometry.coordinates", str(exc))
-    props = _Fields(outer.raw("properties"), path, label, ())
+    props = Fields(outer.raw("properties"), path, label, ())
     for field, stop in (("from", pair[0]), ("to", pair[1])):
         if props.string(field) != stop.id:
             props.fail(field, f"expected {stop.id!r}, got {props.data[field]!r}")
@@ -533,8 +533,3 @@ def straight_legs(stops: Sequence[Stop], speed_kmh: float) -> tuple[Leg, ...]:
             )
         )
     return tuple(legs)
-
-
-def text_of(text: Mapping[str, str], lang: str, fallback: str = "en") -> str:
-    """Pick ``lang`` from a multilingual text, falling back to ``fallback``."""
-    return text.get(lang) or text[fallback]

@@ -16,6 +16,7 @@ from folium.template import Template
 from geo.distance import LonLat
 from geo.tour import Stop
 from geo.tour import Tour
+from geo.tour import pick
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,7 @@ class PinMarker(folium.Marker):
 
 
 def _marker(stop: Stop, lang: str, link: StopLink) -> folium.Marker:
-    name = stop.name.get(lang) or stop.name["en"]
+    name = pick(stop.name, lang)
     label = "M" if stop.kind == "meeting" else str(stop.order)
     kind_class = f"stop-pin stop-pin--{stop.kind}"
     if stop.position.quality == "estimate":
@@ -289,8 +290,8 @@ def _marker(stop: Stop, lang: str, link: StopLink) -> folium.Marker:
 
 
 def _popup_html(stop: Stop, lang: str, link: StopLink) -> str:
-    name = html.escape(stop.name.get(lang) or stop.name["en"])
-    summary = html.escape(stop.summary.get(lang) or stop.summary["en"])
+    name = html.escape(pick(stop.name, lang))
+    summary = html.escape(pick(stop.summary, lang))
     return (
         f'<div class="popup" data-stop="{html.escape(stop.id)}">'
         f"<strong>{name}</strong><p>{summary}</p>"

@@ -226,6 +226,8 @@ def _split_edge(graph: WalkGraph, edge: tuple[int, int], nodes: list[int]) -> No
 
 
 _CACHE: dict[str, WalkGraph] = {}
+CONTENT_KEY = "content_sha256"
+"""The graph attribute holding the hash of the files and box it was built from."""
 _CACHE_LOCK = threading.Lock()
 
 
@@ -287,6 +289,7 @@ def load_network(paths: Sequence[Path], *, bbox: BBox | None = None) -> WalkGrap
             if graph.number_of_edges() == 0:
                 names = ", ".join(str(path) for path in paths)
                 raise StreetDataError(f"{names}: no walkable street found")
+            graph.graph[CONTENT_KEY] = key  # what was read: caches built on it use it
             _CACHE[key] = graph
     return graph
 

@@ -28,6 +28,7 @@ from geo.errors import BadCoordinateError
 from geo.errors import NoRouteError
 from geo.errors import TooFarFromStreetsError
 from geo.errors import UnknownStopError
+from geo.network import CONTENT_KEY
 from geo.network import Street
 from geo.network import graph_from_lines
 from geo.network import load_network
@@ -309,7 +310,7 @@ def _unit_vector(lonlat: LonLat) -> tuple[float, float, float]:
     return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
 
 
-_ROUTERS: dict[tuple[int, float, str], Router] = {}
+_ROUTERS: dict[tuple[str, float, str], Router] = {}
 
 
 def street_router(
@@ -330,7 +331,7 @@ def street_router(
     True
     """
     graph = load_network(paths, bbox=bbox)
-    key = (id(graph), walking_speed_kmh, "streets")
+    key = (str(graph.graph[CONTENT_KEY]), walking_speed_kmh, "streets")
     if key not in _ROUTERS:
         _ROUTERS[key] = Router(graph, walking_speed_kmh=walking_speed_kmh)
     return _ROUTERS[key]

@@ -13,6 +13,22 @@ from geo.errors import UnknownTourError
 Text = Mapping[str, str]
 """A text in several languages, keyed by language code."""
 
+FALLBACK_LANGUAGE = "en"
+
+
+def pick(text: Text | None, lang: str) -> str:
+    """The text in ``lang``; else in English; else in any language it has; else "".
+
+    >>> pick({"en": "Bridge", "ru": "Мост"}, "ru"), pick({"en": "Bridge"}, "ru")
+    ('Мост', 'Bridge')
+    >>> pick({"ru": "Мост"}, "ky"), pick({}, "en"), pick(None, "en")
+    ('Мост', '', '')
+    """
+    if not text:
+        return ""
+    return text.get(lang) or text.get(FALLBACK_LANGUAGE) or next(iter(text.values()))
+
+
 StopKind = Literal["meeting", "stop", "end"]
 
 # A few metres of connector between a pin and the street centre line lie within

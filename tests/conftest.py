@@ -77,6 +77,44 @@ def gpx_schema(shared_dir: Path):
     return xmlschema.XMLSchema(str(shared_dir / "schemas" / "gpx.xsd"))
 
 
+class FakeSMTP:
+    """Stands in for ``smtplib.SMTP``: keeps the messages, or refuses to connect."""
+
+    sent: list = []
+    fail = False
+
+    def __init__(self, host, port, timeout=None):
+        if FakeSMTP.fail:
+            raise OSError("connection refused")
+        self.host = host
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        pass
+
+    def login(self, user, password):
+        pass
+
+    def send_message(self, message):
+        FakeSMTP.sent.append(message)
+
+
+@pytest.fixture
+def fake_smtp(monkeypatch):
+    """No mail leaves the machine: what would be sent is in ``fake_smtp.sent``."""
+    import smtplib
+
+    FakeSMTP.sent = []
+    FakeSMTP.fail = False
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    return FakeSMTP
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--run-browser",

@@ -114,6 +114,7 @@ def register(app: Flask) -> None:
     from web.public import events
     from web.public import gpx
     from web.public import legacy
+    from web.public import live
     from web.public import pages
     from web.public import pwa
     from web.public import share
@@ -133,7 +134,7 @@ def register(app: Flask) -> None:
     errors.init_app(app)
     dates.init_app(app)
     events.init_app(app)
-    for module in (assets, tours, pages, api, gpx):
+    for module in (assets, tours, pages, api, gpx, live):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
     share.init_app(app)

@@ -33,7 +33,6 @@ from web.services.routing import street_files
 from web.services.routing import tour_bbox
 from web.services.routing import tour_of
 
-OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 
@@ -117,7 +116,9 @@ def _write_atomically(target: Path, text: str) -> None:
 
 @tour_cli.command("fetch-streets")
 @click.option(
-    "--url", default=None, help=f"Overpass API endpoint; default {OVERPASS_URL}."
+    "--url",
+    default=None,
+    help="Overpass API endpoint; default: the OVERPASS_URL setting.",
 )
 @click.option(
     "--timeout",
@@ -136,7 +137,7 @@ def _write_atomically(target: Path, text: str) -> None:
 def fetch_streets(url: str | None, timeout_s: float, output: Path | None) -> None:
     """Download the walkable OSM ways around the tour from the Overpass API."""
     app = current_app
-    url = url or app.config.get("OVERPASS_URL", OVERPASS_URL)
+    url = url or app.config["OVERPASS_URL"]
     target = output or Path(app.instance_path) / FETCHED_NAME
     bbox = tour_bbox(app)
     query = overpass_query(bbox, WALKABLE_HIGHWAYS, timeout_s=max(1, int(timeout_s)))

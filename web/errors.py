@@ -1,4 +1,7 @@
-"""Domain errors map to HTTP here, in one place: JSON under /api, pages elsewhere."""
+"""The one error path: every domain error maps to HTTP here, and one function
+builds the JSON error. API clients (``/api``, ``/guide/api``) get JSON, people
+get a friendly page. No blueprint registers a handler of its own.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +12,20 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from geo.errors import BadCoordinateError
 from geo.errors import NoRouteError
 from geo.errors import TooFarFromStreetsError
+from geo.errors import TrackError
+from geo.errors import TrackTooLargeError
 from geo.errors import UnknownStopError
+from geo.planning import PlanningError
 from web.services import booking
+from web.services.tour_store import EditConflictError
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +39,10 @@ DOMAIN_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (BadCoordinateError, 400),
     (TooFarFromStreetsError, 422),
     (NoRouteError, 422),
+    (PlanningError, 400),
+    (TrackTooLargeError, 413),
+    (TrackError, 422),
+    (EditConflictError, 409),
 )
 
 
@@ -42,10 +55,15 @@ def wants_json() -> bool:
     return request.path.startswith(("/api/", "/guide/api/")) or request.path == "/api"
 
 
+def error_json(message: str, status: int) -> ResponseReturnValue:
+    """The one JSON error shape: ``{"ok": false, "error": message, "status": n}``."""
+    return jsonify(ok=False, error=message, status=status), status
+
+
 def error_response(message: str, status: int) -> ResponseReturnValue:
-    """The one error shape: JSON under /api, a friendly page elsewhere."""
+    """An error as API clients (JSON) or people (a friendly page) should see it."""
     if wants_json():
-        return jsonify(ok=False, error=message, status=status), status
+        return error_json(message, status)
     template = "errors/404.html" if status == 404 else "errors/error.html"
     return render_template(template, message=message, status=status), status
 
@@ -60,6 +78,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(BadRequestParameter)
     def bad_parameter(exc: BadRequestParameter) -> ResponseReturnValue:
         return error_response(str(exc), 400)
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(exc: CSRFError) -> ResponseReturnValue:
+        message = _(
+            "This form has expired or was sent from elsewhere. "
+            "Please reload the page and try again."
+        )
+        return error_response(message, 400)
 
     for error_class, status in DOMAIN_STATUS:
         app.register_error_handler(error_class, _domain_handler(status))

@@ -131,6 +131,73 @@ def test_more_seats_move_the_waitlist_up(guide, app):
     assert 'data-status="confirmed"' in html
 
 
+def _raise_capacity(guide, app, date_id, first):
+    page = guide.get(f"/guide/tours/small/dates/{date_id}/edit").get_data(as_text=True)
+    response = guide.post(
+        f"/guide/tours/small/dates/{date_id}/edit",
+        data={
+            **hidden_fields(page),
+            "day": "2031-05-04",
+            "start": "10:00",
+            "language": "en",
+            "capacity": "2",
+            "price_amount": "700",
+            "price_currency": "KGS",
+        },
+    )
+    assert response.status_code == 303
+
+
+def _erase_first(guide, app, date_id, first):
+    from sqlalchemy import select
+
+    from web.services.db import db
+    from web.services.models import Registration
+
+    with app.app_context():
+        rid = db.session.scalar(
+            select(Registration.id).where(Registration.code == first)
+        )
+    response = guide.post(
+        f"/guide/registrations/{rid}/erase", data={"csrf_token": token(guide)}
+    )
+    assert response.status_code == 303
+
+
+def _guest_cancels(guide, app, date_id, first):
+    public = app.test_client()
+    page = public.get(f"/tours/small/dates/r/{first}/cancel").get_data(as_text=True)
+    csrf = hidden_fields(page)["csrf_token"]
+    response = public.post(
+        f"/tours/small/dates/r/{first}/cancel", data={"csrf_token": csrf}
+    )
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    "free_a_seat",
+    [_raise_capacity, _erase_first, _guest_cancels],
+    ids=["guide raises capacity", "guide erases a registration", "guest cancels"],
+)
+def test_people_moved_up_from_the_waitlist_get_a_mail(
+    guide, app, fake_smtp, free_a_seat
+):
+    app.config.update(MAIL_SERVER="smtp.example")
+    date_id = add_date(app, capacity=1)
+    public = app.test_client()
+    first = code_of(register(public, date_id, email="first@example.kg"))
+    waiting = code_of(register(public, date_id, email="waiting@example.kg"))
+    assert "You are on the waitlist" in fake_smtp.sent[-1].get_content()
+    fake_smtp.sent.clear()
+
+    free_a_seat(guide, app, date_id, first)
+
+    assert [message["To"] for message in fake_smtp.sent] == ["waiting@example.kg"]
+    body = fake_smtp.sent[0].get_content()
+    assert "You are registered" in body
+    assert f"/tours/small/dates/r/{waiting}" in body
+
+
 def test_cancel_a_date(guide, app):
     date_id = add_date(app)
     public = app.test_client()

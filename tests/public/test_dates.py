@@ -483,41 +483,6 @@ def test_no_personal_data_in_logs(app, client, caplog):
         assert private not in text  # ... the person is not
 
 
-class FakeSMTP:
-    sent: list = []
-    fail = False
-
-    def __init__(self, host, port, timeout=None):
-        if FakeSMTP.fail:
-            raise OSError("connection refused")
-        self.host = host
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def starttls(self):
-        pass
-
-    def login(self, user, password):
-        pass
-
-    def send_message(self, message):
-        FakeSMTP.sent.append(message)
-
-
-@pytest.fixture
-def fake_smtp(monkeypatch):
-    import smtplib
-
-    FakeSMTP.sent = []
-    FakeSMTP.fail = False
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    return FakeSMTP
-
-
 def test_confirmation_mail_when_smtp_is_configured(app, client, fake_smtp):
     app.config.update(MAIL_SERVER="smtp.example", MAIL_FROM="walk@example.kg")
     date_id = add_date(app)

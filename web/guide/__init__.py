@@ -1,37 +1,122 @@
-"""The guides' tools, wired in one place: sign-in and the /guide gate, dates and
-registrations, events, planner, pre-publish check, stop editing and field
-calibration, walked-track import and live walks; all under the /guide gate of
-`web.guide.auth` except what guests of a live walk open."""
+"""The guides' tools behind one sign-in gate, wired in one place.
+
+Everything under ``/guide`` needs a signed-in guide: people are sent to the
+sign-in page, API clients (``/guide/api/...``) get a 401 JSON error. The gate
+is a ``before_request`` hook, so a new guide page is protected even if its
+view forgets ``@login_required``. The rooms: ``auth`` (sign-in, start page,
+``flask guide``), ``dates`` (dates and registrations), ``events``, ``planner``,
+``check``, ``stops`` (editing), ``calibrate`` (pins set in the field),
+``tracks`` (walked-path import) and ``live`` (the guide's remote of a live walk).
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
+
 from flask import Flask
+from flask import g
+from flask import redirect
+from flask import request
+from flask import session
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from web.services.db import db
+from web.services.models import User
+
+SESSION_KEY = "guide_id"
+# Endpoints under /guide that anonymous visitors may reach.
+PUBLIC_ENDPOINTS = {"auth.login"}
+# Links on the guide's start page: (endpoint, label), in this order.
+GUIDE_MENU: list[tuple[str, Any]] = [
+    ("guide_dates.index", _l("Tour dates and registrations")),
+    ("guide_events.index", _l("Events in town")),
+    ("planner.plan", _l("Plan the route")),
+    ("checks.check", _l("Check before publishing")),
+    ("stops.index", _l("Stops: edit, set pins on site")),
+    ("track.upload_form", _l("Import a walked path (GPX)")),
+    ("guide_live.home", _l("Live walk")),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def init_app(app: Flask) -> None:
     """The gate, the overlay that publishes guides' changes, and the blueprints."""
     from web.guide import auth
+    from web.guide import calibrate
     from web.guide import check
     from web.guide import dates
+    from web.guide import events
+    from web.guide import live
     from web.guide import planner
     from web.guide import stops
     from web.guide import tracks
-    from web.public import live
     from web.services import tour_store
 
+    # First of all hooks, before CSRF: anonymous requests to /guide get the
+    # same answer (sign in, or 401) whatever else is wrong with them.
+    app.before_request_funcs.setdefault(None, []).insert(0, _gate)
+    app.after_request(_no_store)
+    app.context_processor(lambda: {"current_guide": current_guide})
     auth.init_app(app)
-    dates.init_app(app)
     tour_store.init_app(app)
-    for module in (planner, check, live, stops, tracks):
+    for module in (dates, events, planner, check, stops, calibrate, tracks, live):
         app.register_blueprint(module.bp)
-    menu = [
-        ("planner.plan", _l("Plan the route")),
-        ("checks.check", _l("Check before publishing")),
-        ("stops.index", _l("Stops: edit, set pins on site")),
-        ("track.upload_form", _l("Import a walked path (GPX)")),
-        ("live.control_home", _l("Live walk")),
-    ]
-    for item in menu:
-        if item[0] not in {endpoint for endpoint, _ in auth.GUIDE_MENU}:
-            auth.GUIDE_MENU.append(item)
+
+
+def current_guide() -> User | None:
+    """The signed-in guide of this request, or None."""
+    if "guide" not in g:
+        guide_id = session.get(SESSION_KEY)
+        g.guide = db.session.get(User, guide_id) if guide_id is not None else None
+    guide: User | None = g.guide
+    return guide
+
+
+def is_guide_path(path: str) -> bool:
+    """Whether a URL path belongs to the guide area."""
+    return path == "/guide" or path.startswith("/guide/")
+
+
+def _refuse() -> ResponseReturnValue:
+    from web.errors import error_json
+
+    if request.path.startswith("/guide/api") or (
+        request.accept_mimetypes.best == "application/json"
+    ):
+        return error_json(_("Sign in as a guide first."), 401)
+    target = request.full_path if request.method == "GET" else request.path
+    return redirect(url_for("auth.login", next=target.rstrip("?")), 303)
+
+
+def login_required(view: F) -> F:
+    """Refuse anonymous visitors: redirect to sign-in, or 401 JSON for APIs."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_guide() is None:
+            return _refuse()
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _gate() -> ResponseReturnValue | None:
+    if not is_guide_path(request.path) or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_guide() is None:
+        return _refuse()
+    return None
+
+
+def _no_store(response: Any) -> Any:
+    # Guide pages hold personal data: never cached by browsers or proxies.
+    if is_guide_path(request.path):
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,25 +1,16 @@
-"""Guide accounts: ``flask guide add NAME``, sign-in and sign-out, and the /guide gate.
+"""Guide accounts: ``flask guide add NAME``, sign-in and sign-out, the start page.
 
-Everything under ``/guide`` needs a signed-in guide: people are sent to the
-sign-in page, API clients (``/guide/api/...``) get a 401 JSON error. The gate
-is a ``before_request`` hook, so a new guide page is protected even if its
-view forgets ``@login_required``.
+The gate that keeps ``/guide`` for signed-in guides is in `web.guide`.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 import click
 from flask import Blueprint
 from flask import Flask
 from flask import current_app
-from flask import g
-from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -41,6 +32,10 @@ from wtforms.validators import Length
 
 from web import catalogue
 from web import get_tour
+from web.guide import GUIDE_MENU
+from web.guide import SESSION_KEY
+from web.guide import current_guide
+from web.guide import is_guide_path
 from web.services.db import db
 from web.services.models import User
 from web.services.models import utcnow
@@ -51,16 +46,9 @@ from web.services.security import record_attempt
 
 bp = Blueprint("auth", __name__, url_prefix="/guide")
 
-SESSION_KEY = "guide_id"
-# Endpoints under /guide that anonymous visitors may reach.
-PUBLIC_ENDPOINTS = {"auth.login"}
-# Links on the guide home page: (endpoint, label). Other blueprints append theirs.
-GUIDE_MENU: list[tuple[str, Any]] = []
 # A hash to check against when the user name is unknown, so that both cases
 # take the same time.
 _DUMMY_HASH = generate_password_hash("not a password")
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]
@@ -77,67 +65,8 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     next = HiddenField()
 
 
-def current_guide() -> User | None:
-    """The signed-in guide of this request, or None."""
-    if "guide" not in g:
-        guide_id = session.get(SESSION_KEY)
-        g.guide = db.session.get(User, guide_id) if guide_id is not None else None
-    guide: User | None = g.guide
-    return guide
-
-
-def is_guide_path(path: str) -> bool:
-    """Whether a URL path belongs to the guide area."""
-    return path == "/guide" or path.startswith("/guide/")
-
-
-def _refuse() -> ResponseReturnValue:
-    if request.path.startswith("/guide/api") or (
-        request.accept_mimetypes.best == "application/json"
-    ):
-        message = _("Sign in as a guide first.")
-        return jsonify(ok=False, error=message, status=401), 401
-    target = request.full_path if request.method == "GET" else request.path
-    return redirect(url_for("auth.login", next=target.rstrip("?")), 303)
-
-
-def login_required(view: F) -> F:
-    """Refuse anonymous visitors: redirect to sign-in, or 401 JSON for APIs."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_guide() is None:
-            return _refuse()
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
-
-
-def _gate() -> ResponseReturnValue | None:
-    if not is_guide_path(request.path) or request.endpoint in PUBLIC_ENDPOINTS:
-        return None
-    if current_guide() is None:
-        return _refuse()
-    return None
-
-
-def _no_store(response: Any) -> Any:
-    # Guide pages hold personal data: never cached by browsers or proxies.
-    if is_guide_path(request.path):
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def init_app(app: Flask) -> None:
-    """Install the /guide gate, the blueprint and the ``flask guide`` commands."""
-    app.config.setdefault("LOGIN_FAILURES_PER_NAME", 5)
-    app.config.setdefault("LOGIN_FAILURES_PER_ADDRESS", 20)
-    app.config.setdefault("LOGIN_WINDOW_S", 15 * 60)
-    # First of all hooks, before CSRF: anonymous requests to /guide get the
-    # same answer (sign in, or 401) whatever else is wrong with them.
-    app.before_request_funcs.setdefault(None, []).insert(0, _gate)
-    app.after_request(_no_store)
-    app.context_processor(lambda: {"current_guide": current_guide})
+    """The sign-in pages and the ``flask guide`` commands."""
     app.register_blueprint(bp)
     app.cli.add_command(guide_cli)
 

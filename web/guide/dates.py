@@ -1,8 +1,8 @@
-"""Guide pages for tour dates, registrations and events (all under /guide, signed in).
+"""Guide pages for tour dates and registrations (under /guide, signed in).
 
 Dates are created, edited and cancelled here; per date the guide sees who
 registered, the totals, marks attendance, exports CSV, and deletes a person's
-data on request. Guides also add and remove events for /events.
+data on request.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from datetime import datetime
 from datetime import time
 
 from flask import Blueprint
-from flask import Flask
 from flask import Response
 from flask import abort
 from flask import flash
@@ -29,7 +28,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField
-from wtforms import DecimalField
 from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import StringField
@@ -38,25 +36,22 @@ from wtforms import TimeField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
-from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
 from web import current_tour_id
 from web import get_tour
 from web import of_tour
 from web import use_tour
-from web.guide.auth import GUIDE_MENU
-from web.guide.auth import current_guide
-from web.guide.auth import login_required
-from web.public.dates import _multi_line
-from web.public.dates import _single_line
+from web.guide import current_guide
+from web.guide import login_required
 from web.services import booking
 from web.services.db import db
+from web.services.forms import multi_line
+from web.services.forms import single_line
 from web.services.i18n import LANGUAGE_NAMES
 from web.services.models import CALLED_OFF
 from web.services.models import CONFIRMED
 from web.services.models import SCHEDULED
-from web.services.models import GuideEvent
 from web.services.models import Registration
 from web.services.models import TourSession
 
@@ -102,12 +97,12 @@ class DateForm(FlaskForm):  # type: ignore[misc]
     )
     meeting_point = StringField(
         _l("Meeting point, if not the usual one"),
-        filters=[_single_line],
+        filters=[single_line],
         validators=[Length(max=300)],
     )
     note = TextAreaField(
         _l("Note for guests (shown on the registration page)"),
-        filters=[_multi_line],
+        filters=[multi_line],
         validators=[Length(max=1000)],
     )
 
@@ -115,68 +110,6 @@ class DateForm(FlaskForm):  # type: ignore[misc]
         """Letters only."""
         if field.data and not re.fullmatch(r"[A-Z]{3}", field.data):
             raise ValidationError(_("Three letters, e.g. KGS."))
-
-
-class EventForm(FlaskForm):  # type: ignore[misc]
-    """An event in town, added by a guide."""
-
-    title = StringField(
-        _l("Title"),
-        filters=[_single_line],
-        validators=[InputRequired(message=_l("Give a title.")), Length(max=200)],
-    )
-    venue = StringField(
-        _l("Venue"), filters=[_single_line], validators=[Length(max=200)]
-    )
-    day = DateField(_l("Date"), validators=[InputRequired(message=_l("Pick a date."))])
-    start = TimeField(
-        _l("Start time"), validators=[InputRequired(message=_l("Pick a time."))]
-    )
-    end = TimeField(_l("End time (optional)"), validators=[Optional()])
-    description = TextAreaField(
-        _l("Description"), filters=[_multi_line], validators=[Length(max=2000)]
-    )
-    link = StringField(
-        _l("Link (optional)"), filters=[_single_line], validators=[Length(max=500)]
-    )
-    lat = DecimalField(
-        _l("Latitude (optional)"),
-        places=None,
-        validators=[Optional(), NumberRange(-90, 90)],
-    )
-    lon = DecimalField(
-        _l("Longitude (optional)"),
-        places=None,
-        validators=[Optional(), NumberRange(-180, 180)],
-    )
-
-    def validate_link(self, field: StringField) -> None:
-        """Only web addresses."""
-        if field.data and not re.fullmatch(r"https?://\S+", field.data):
-            raise ValidationError(_("A web address starting with https://"))
-
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
-        """Field checks, then: both coordinates or neither."""
-        valid = bool(super().validate(extra_validators))
-        if (self.lon.data is None) != (self.lat.data is None):
-            self.lon.errors = [
-                *self.lon.errors,
-                _("Give both latitude and longitude, or neither."),
-            ]
-            valid = False
-        return valid
-
-    def validate_end(self, field: TimeField) -> None:
-        """The end comes after the start."""
-        if field.data and self.start.data and field.data <= self.start.data:
-            raise ValidationError(_("The end must be after the start."))
-
-
-def init_app(app: Flask) -> None:
-    """Register the pages and put them on the guide's start page."""
-    app.register_blueprint(bp)
-    GUIDE_MENU.append(("guide_dates.index", _l("Tour dates and registrations")))
-    GUIDE_MENU.append(("guide_dates.events", _l("Events in town")))
 
 
 def _date_or_404(session_id: int) -> TourSession:
@@ -409,52 +342,3 @@ def erase(registration_id: int) -> ResponseReturnValue:
     log.info("guide %s erased registration %s", current_guide().id, registration_id)  # type: ignore[union-attr]
     flash(_("The person's data have been deleted."))
     return redirect(url_for("guide_dates.show", session_id=session_id), 303)
-
-
-# ------------------------------------------------------------------ events
-
-
-@bp.route("/events", methods=["GET", "POST"])
-@login_required
-def events() -> ResponseReturnValue:
-    """Add an event; list the ones guides added."""
-    form = EventForm()
-    if form.validate_on_submit():
-        event = GuideEvent(
-            title=form.title.data,
-            venue=form.venue.data or "",
-            starts_at=datetime.combine(form.day.data, form.start.data),
-            ends_at=datetime.combine(form.day.data, form.end.data)
-            if form.end.data
-            else None,
-            description=form.description.data or None,
-            link=form.link.data or None,
-            lat=float(form.lat.data) if form.lat.data is not None else None,
-            lon=float(form.lon.data) if form.lon.data is not None else None,
-            created_by=current_guide().id,  # type: ignore[union-attr]
-        )
-        db.session.add(event)
-        db.session.commit()
-        flash(_("Event added."))
-        return redirect(url_for("guide_dates.events"), 303)
-    added = list(
-        db.session.scalars(select(GuideEvent).order_by(GuideEvent.starts_at.desc()))
-    )
-    status = 422 if request.method == "POST" else 200
-    return render_template("guide/events.html", form=form, events=added), status
-
-
-@bp.post("/events/<int:event_id>/delete")
-@login_required
-def delete_event(event_id: int) -> ResponseReturnValue:
-    """Remove an event a guide added."""
-    event = db.session.get(GuideEvent, event_id)
-    form = FlaskForm()
-    if event is None:
-        abort(404)
-    if not form.validate_on_submit():
-        abort(400)
-    db.session.delete(event)
-    db.session.commit()
-    flash(_("Event removed."))
-    return redirect(url_for("guide_dates.events"), 303)

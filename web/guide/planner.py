@@ -28,7 +28,6 @@ from sqlalchemy import select
 from geo.directions import describe
 from geo.export import reorder
 from geo.gpx import tour_to_gpx
-from geo.planning import PlanningError
 from geo.planning import best_order
 from geo.planning import totals
 from geo.tour import Leg
@@ -38,8 +37,7 @@ from web import MAX_ID
 from web import current_tour_id
 from web import of_tour
 from web.errors import BadRequestParameter
-from web.errors import error_response
-from web.guide.auth import current_guide
+from web.guide import current_guide
 from web.public.gpx import gpx_response
 from web.services.db import db
 from web.services.db import write_transaction
@@ -62,14 +60,6 @@ bp = Blueprint("planner", __name__, url_prefix="/guide")
 
 NAME_MAX = 80
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
-@bp.errorhandler(BadRequestParameter)
-def bad_parameter(exc: BadRequestParameter) -> ResponseReturnValue:
-    """The planner's JSON API answers in the API's error shape; pages get pages."""
-    if request.path.startswith("/guide/api/"):
-        return jsonify(ok=False, error=str(exc), status=400), 400
-    return error_response(str(exc), 400)
 
 
 def _user_id() -> int | None:
@@ -206,10 +196,7 @@ def best() -> Response:
     ends = [stop_id for stop_id in order if stops[stop_id].kind == "end"]
     end = ends[0] if keep_end and ends else None
     matrix = distance_matrix([stops[i] for i in order])
-    try:
-        result = best_order(matrix, order[0], order[1:], end=end)
-    except PlanningError as exc:
-        raise BadRequestParameter(str(exc)) from None
+    result = best_order(matrix, order[0], order[1:], end=end)  # PlanningError: 400
     return jsonify(
         ok=True,
         order=list(result.order),

@@ -35,7 +35,7 @@ from geo.track_import import match_track
 from geo.track_import import read_track
 from web import current_tour_id
 from web import of_tour
-from web.guide.auth import current_guide
+from web.guide import current_guide
 from web.services.db import db
 from web.services.db import write_transaction
 from web.services.guide_models import TrackImport

@@ -171,9 +171,6 @@ class RegistrationForm(FlaskForm):  # type: ignore[misc]
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the date filters and ``upcoming_dates`` for templates."""
-    app.config.setdefault("TOUR_TIMEZONE", "Asia/Bishkek")
-    app.config.setdefault("REGISTRATIONS_PER_ADDRESS", 10)
-    app.config.setdefault("REGISTRATION_WINDOW_S", 3600)
     app.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
     app.register_blueprint(bp)
     app.jinja_env.filters.update(
@@ -392,7 +389,7 @@ def _registration_or_404(code: str):  # type: ignore[no-untyped-def]
 @bp.get("/tours/<tour_id>/dates/r/<code>")
 def confirmation(code: str) -> ResponseReturnValue:
     """Everything a guest needs to show up: code, date, price, map, links."""
-    from web.public.pages import _cached_map
+    from web.public.pages import drawn_map
 
     registration = _registration_or_404(code)
     page = render_template(
@@ -400,7 +397,7 @@ def confirmation(code: str) -> ResponseReturnValue:
         reg=registration,
         date=registration.session,
         closed=_closed_reason(registration.session),
-        map=_cached_map("meeting"),
+        map=drawn_map("meeting"),
         states={
             "confirmed": CONFIRMED,
             "waitlist": WAITLIST,
@@ -425,9 +422,6 @@ def cancel(code: str) -> ResponseReturnValue:
                 error = _("This date is in the past; it cannot be cancelled any more.")
             else:
                 log.info("registration %s cancelled", result.code)
-                for promoted in result.promoted:
-                    log.info("registration %s moved from the waitlist", promoted)
-                    mail.send_confirmation(promoted)
                 return redirect(url_for("dates.confirmation", code=result.code), 303)
     page = render_template(
         "public/dates/cancel.html",

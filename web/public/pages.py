@@ -16,6 +16,7 @@ from geo.mapping import render_parts
 from web import get_tour
 from web.public.assets import map_assets
 from web.services.i18n import current_lang
+from web.services.tour_store import tour_revision
 
 bp = Blueprint("pages", __name__)
 
@@ -28,16 +29,18 @@ def stop_links() -> dict[str, StopLink]:
     }
 
 
-def _cached_map(kind: str) -> MapParts:
-    # Each map is drawn once per language and version of the tour (guides may
-    # publish a new route: web/services/tour_store.py); folium rendering costs
-    # tens of ms.
+def drawn_map(kind: str) -> MapParts:
+    """The tour's map (``"tour"``) or the meeting point's (``"meeting"``), drawn.
+
+    Each is drawn once per language and revision of the tour (guides may publish
+    a new route: web/services/tour_store.py); folium rendering costs tens of ms.
+    """
     lang = current_lang()
     cache: dict[tuple[str, str, str, int], MapParts] = (
         current_app.extensions.setdefault("map_cache", {})
     )
     tour = get_tour()
-    key = (tour.id, kind, lang, id(tour))
+    key = (tour.id, kind, lang, tour_revision(tour.id))
     if key not in cache:
         assets, tile_url, links = (
             map_assets(),
@@ -62,7 +65,7 @@ def _cached_map(kind: str) -> MapParts:
 @bp.get("/tours/<tour_id>/")
 def index() -> str:
     """Show the map of the walk and the stops in walking order."""
-    return render_template("public/map.html", tour=get_tour(), map=_cached_map("tour"))
+    return render_template("public/map.html", tour=get_tour(), map=drawn_map("tour"))
 
 
 @bp.get("/tours/<tour_id>/stops/<stop_id>")
@@ -88,5 +91,5 @@ def about() -> str:
         # dates/about.html fills the page's blocks with the next tour dates.
         "public/dates/about.html",
         tour=get_tour(),
-        map=_cached_map("meeting"),
+        map=drawn_map("meeting"),
     )

@@ -40,13 +40,6 @@ VENDOR_FILES = (
 
 def init_app(app: Flask) -> None:
     """Defaults for the offline settings, and the language header on responses."""
-    # An operator whose tile provider allows it may offer the tour area's tiles
-    # for download; tile.openstreetmap.org forbids bulk downloads, so: off.
-    app.config.setdefault("TILES_ALLOW_BULK", False)
-    app.config.setdefault("TILE_CACHE_MAX_MB", 30)
-    app.config.setdefault("TILE_AVERAGE_KB", 20)
-    app.config.setdefault("OFFLINE_AREA_ZOOMS", [14, 15, 16, 17, 18])
-    app.config.setdefault("OFFLINE_AREA_BUFFER_M", 200)
     app.register_blueprint(bp)
     app.after_request(_content_language)
     app.jinja_env.globals.update(cache_version=cache_version)
@@ -86,8 +79,8 @@ def shell_version() -> str:
             ],
         )
         for key in ("TILE_URL", "TILES_ALLOW_BULK", "TILE_CACHE_MAX_MB"):
-            digest.update(repr(app.config.get(key)).encode())
-        digest.update(str(app.config.get("OFFLINE_VERSION", "")).encode())
+            digest.update(repr(app.config[key]).encode())
+        digest.update(str(app.config["OFFLINE_VERSION"]).encode())
         versions[""] = digest.hexdigest()[:12]
     return versions[""]
 

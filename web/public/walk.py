@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from geo.tour import Tour
 from web import get_tour
-from web.public.pages import _cached_map
+from web.public.pages import drawn_map
 from web.public.share import map_links
 from web.services.i18n import current_lang
 from web.services.i18n import pick
@@ -150,7 +150,7 @@ def walk() -> str:
     return render_template(
         "public/walk.html",
         tour=tour,
-        map=_cached_map("tour"),
+        map=drawn_map("tour"),
         walk_data=walk_data(tour, lang),
         walk_strings=walk_strings(),
     )

@@ -15,6 +15,7 @@ and double clicks return the first registration instead of a second one.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,9 @@ from web.services.models import utcnow
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 8
 ERASED_NAME = "—"
+
+
+log = logging.getLogger(__name__)
 
 
 class BookingError(Exception):
@@ -104,7 +108,7 @@ class Booked:
 
 def local_now() -> datetime:
     """Now as a naive wall-clock time in the tour's time zone."""
-    zone = ZoneInfo(current_app.config.get("TOUR_TIMEZONE", "Asia/Bishkek"))
+    zone = ZoneInfo(current_app.config["TOUR_TIMEZONE"])
     return datetime.now(zone).replace(tzinfo=None)
 
 
@@ -179,6 +183,19 @@ def _promote(session: Session, session_id: int) -> list[str]:
     return promoted
 
 
+def _tell_moved_up(codes: list[str] | tuple[str, ...]) -> None:
+    """Mail every party just moved up from the waitlist, whoever freed the seats.
+
+    Called after the transaction that moved them has committed, so a mail never
+    announces a seat that was rolled back.
+    """
+    from web.services import mail  # mail reads registrations through this module
+
+    for code in codes:
+        log.info("registration %s moved from the waitlist", code)
+        mail.send_confirmation(code)
+
+
 def _open_date(session: Session, session_id: int, now: datetime) -> TourSession:
     tour_date = session.get(TourSession, session_id)
     if tour_date is None:
@@ -245,7 +262,10 @@ def find(code: str) -> Registration | None:
 
 
 def cancel(code: str, *, now: datetime) -> Booked:
-    """Cancel by code; freed seats go to the waitlist. Cancelling twice is harmless."""
+    """Cancel by code; freed seats go to the waitlist (who are mailed).
+
+    Cancelling twice is harmless.
+    """
     with write_transaction() as session:
         registration = session.scalar(
             select(Registration)
@@ -260,12 +280,14 @@ def cancel(code: str, *, now: datetime) -> Booked:
         assert tour_date is not None
         if tour_date.starts_at <= now:
             raise DateClosed("past")
-        return Booked(
+        booked = Booked(
             registration.code,
             CANCELLED,
             created=False,
             promoted=tuple(_cancel_registration(session, registration)),
         )
+    _tell_moved_up(booked.promoted)
+    return booked
 
 
 def _cancel_registration(session: Session, registration: Registration) -> list[str]:
@@ -282,7 +304,10 @@ def _cancel_registration(session: Session, registration: Registration) -> list[s
 
 
 def update_date(session_id: int, **fields: object) -> list[str]:
-    """Change a date; capacity may not drop below the seats already taken."""
+    """Change a date; capacity may not drop below the seats already taken.
+
+    More seats move the waitlist up; the codes moved up are returned (and mailed).
+    """
     with write_transaction() as session:
         tour_date = session.get(TourSession, session_id, with_for_update=True)
         if tour_date is None:
@@ -293,9 +318,11 @@ def update_date(session_id: int, **fields: object) -> list[str]:
         for name, value in fields.items():
             setattr(tour_date, name, value)
         session.flush()
-        if tour_date.status == SCHEDULED:
-            return _promote(session, session_id)
-        return []
+        promoted = (
+            _promote(session, session_id) if tour_date.status == SCHEDULED else []
+        )
+    _tell_moved_up(promoted)
+    return promoted
 
 
 def set_date_status(session_id: int, status: str) -> None:
@@ -317,20 +344,23 @@ def set_attendance(registration_id: int, attended: bool | None) -> None:
 
 
 def erase(registration_id: int, *, now: datetime) -> None:
-    """Delete a person's data on request; an upcoming place is cancelled too."""
+    """Delete a person's data on request; an upcoming place is cancelled too, and
+    whoever moves up from the waitlist is mailed."""
     with write_transaction() as session:
         registration = session.get(Registration, registration_id, with_for_update=True)
         if registration is None:
             raise RegistrationNotFound(str(registration_id))
         tour_date = session.get(TourSession, registration.session_id)
         assert tour_date is not None
+        promoted = []
         if registration.status != CANCELLED and tour_date.starts_at > now:
-            _cancel_registration(session, registration)
+            promoted = _cancel_registration(session, registration)
         registration.name = ERASED_NAME
         registration.phone = None
         registration.email = None
         registration.note = None
         registration.erased_at = utcnow()
+    _tell_moved_up(promoted)
 
 
 @dataclass(frozen=True)

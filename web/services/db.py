@@ -75,7 +75,6 @@ def init_app(app: Flask) -> None:
     if url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 30, "check_same_thread": False}
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
-    app.config.setdefault("DB_AUTO_UPGRADE", True)
     from web.services import models  # noqa: F401  (registers the tables on the metadata)
 
     db.init_app(app)

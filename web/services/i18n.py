@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo import directions
+from geo.tour import pick as geo_pick
 from web import get_tour
 
 LANG_COOKIE = "lang"
@@ -21,7 +22,6 @@ ONE_YEAR_S = 365 * 24 * 3600
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers."""
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_language)
     app.after_request(_remember_choice)
     app.context_processor(lambda: {"tour": get_tour()})
@@ -69,11 +69,8 @@ def current_lang() -> str:
 
 
 def pick(text: Mapping[str, str] | None, lang: str | None = None) -> str:
-    """One language's version of a multilingual text, English as the fallback."""
-    if not text:
-        return ""
-    lang = lang or current_lang()
-    return text.get(lang) or text.get("en") or next(iter(text.values()))
+    """`geo.tour.pick` in this request's language unless ``lang`` is given."""
+    return geo_pick(text, lang or current_lang())
 
 
 def format_distance(length_m: float) -> str:

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def configured() -> bool:
     """Whether SMTP settings are present."""
-    return bool(current_app.config.get("MAIL_SERVER"))
+    return bool(current_app.config["MAIL_SERVER"])
 
 
 def send_confirmation(code: str) -> None:
@@ -47,14 +47,19 @@ def send_confirmation(code: str) -> None:
         )
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = current_app.config.get("MAIL_FROM", "walk@localhost")
+    message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = registration.email
     message.set_content(body)
     settings = {
-        key: current_app.config.get(key)
-        for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD")
+        key: current_app.config[key]
+        for key in (
+            "MAIL_SERVER",
+            "MAIL_PORT",
+            "MAIL_USERNAME",
+            "MAIL_PASSWORD",
+            "MAIL_USE_TLS",
+        )
     }
-    settings["MAIL_USE_TLS"] = current_app.config.get("MAIL_USE_TLS", False)
     thread = threading.Thread(
         target=_send, args=(message, settings, registration.code), daemon=True
     )

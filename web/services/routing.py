@@ -30,7 +30,6 @@ from web.services.tour_store import catalogue
 
 log = logging.getLogger(__name__)
 
-STREETS_MARGIN_M = 2000.0
 FETCHED_NAME = "streets.osm"
 SHARED_SKELETON = Path("shared", "geodata", "bishkek_west_arterials_skeleton.osm")
 CONNECTORS_NAME = "connectors.osm"
@@ -71,7 +70,7 @@ def street_files(app: Flask, base: Sequence[Path]) -> list[Path]:
 
 def tour_bbox(app: Flask) -> BBox:
     """The tour's stops plus ``STREETS_MARGIN_M`` on every side."""
-    margin_m = float(app.config.get("STREETS_MARGIN_M", STREETS_MARGIN_M))
+    margin_m = float(app.config["STREETS_MARGIN_M"])
     return bbox_around((stop.lonlat for stop in tour_of(app).stops), margin_m=margin_m)
 
 

@@ -18,9 +18,7 @@ from flask import current_app
 from flask import has_request_context
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
-from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -47,15 +45,10 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     """Cookie flags, CSRF protection and (optionally) proxy headers."""
+    # Not a setting: scripts never need the session cookie.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
-        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    # A guest may take a while over the form; the token lives as long as the session.
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    if app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=31):  # Flask's
-        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
     app.session_interface = SessionInterface()
-    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    proxies = int(app.config["TRUSTED_PROXIES"] or 0)
     if proxies:
         # Behind a reverse proxy: trust its X-Forwarded-For/-Proto for client
         # addresses (rate limits) and for HTTPS (Secure cookies).
@@ -64,16 +57,6 @@ def init_app(app: Flask) -> None:
         )
     csrf.init_app(app)
     app.before_request(_json_body_is_an_object)  # after the CSRF check
-
-    @app.errorhandler(CSRFError)
-    def csrf_refused(exc: CSRFError) -> ResponseReturnValue:
-        from web.errors import error_response
-
-        message = _(
-            "This form has expired or was sent from elsewhere. "
-            "Please reload the page and try again."
-        )
-        return error_response(message, 400)
 
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -29,6 +29,7 @@ import web
 from geo.distance import LonLat
 from geo.distance import haversine_m
 from geo.errors import TourDataError
+from geo.errors import UnknownStopError
 from geo.export import reorder
 from geo.export import route_collection
 from geo.export import stop_to_feature
@@ -105,6 +106,15 @@ def current_tour(base: Tour) -> Tour:
             del maps[key]
     seen[base.id] = cache["tour"]
     return seen[base.id]
+
+
+def tour_revision(tour_id: str) -> int:
+    """The revision of a tour as this worker serves it (0: as shipped in tour_data/).
+
+    Caches of things drawn from the tour key on it, never on ``id()`` of objects.
+    """
+    caches: dict[str, dict[str, Any]] = current_app.extensions.get("tour_store", {})
+    return int(caches.get(tour_id, {}).get("revision", 0))
 
 
 def refresh() -> Tour:
@@ -188,6 +198,14 @@ def _with_stops(base: Tour, stops: dict[str, Stop]) -> Tour:
 def catalogue() -> list[Stop]:
     """Every stop a guide can plan with (edited), meeting point first."""
     return list(edited_stops(base_tour()).values())
+
+
+def catalogue_stop(stop_id: str) -> Stop:
+    """One stop of the catalogue, as edited; `UnknownStopError` (a 404) if none."""
+    for stop in catalogue():
+        if stop.id == stop_id:
+            return stop
+    raise UnknownStopError(stop_id)
 
 
 # --- legs -------------------------------------------------------------------------
