@@ -17,9 +17,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the guide: config, tour data (validated once), extensions, blueprints."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(settings.defaults(app))  # every key: web/settings.py
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env()
-    if test_config is not None:
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        # Tests say all they need: no instance/config.py, no FLASK_* of the shell.
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
@@ -30,8 +32,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from web import register
 
-    register(app)
-    from web import cli
-
-    cli.init_app(app)  # `flask tour ...`, and the router in extensions["router"]
+    register(app)  # the services (the router among them), the error path, the rooms
     return app

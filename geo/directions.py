@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel.units import format_unit
+
 from geo.distance import LonLat
 from geo.distance import bearing_deg
 from geo.network import Street
@@ -345,20 +347,43 @@ def turn_kind(turn_deg: float) -> str:
     return f"sharp {side}"
 
 
-def format_distance(length_m: float, lang: str) -> str:
+def rounded_distance(length_m: float) -> tuple[float, str]:
     """Round a distance the way people say it: 5 m steps, 10 m, then 0.1 km.
+
+    Returns the number and its unit, ``m`` or ``km``; the web layer writes them
+    in the visitor's language.
+
+    Examples
+    --------
+    >>> rounded_distance(283), rounded_distance(42), rounded_distance(1234)
+    ((280, 'm'), (40, 'm'), (1.2, 'km'))
+    >>> rounded_distance(996)
+    (1.0, 'km')
+    """
+    step = 10 if length_m >= 100 else 5
+    metres = max(step, round(length_m / step) * step)
+    if metres >= 1000:  # 999 m rounds to 1000 m: say 1.0 km
+        return round(length_m / 1000, 1), "km"
+    return metres, "m"
+
+
+def format_distance(length_m: float, lang: str) -> str:
+    """A rounded distance in ``lang``: its digits, decimal sign and unit names
+    come from Babel's locale data (CLDR), so any language is covered.
 
     Examples
     --------
     >>> format_distance(283, "en"), format_distance(1234, "ru")
     ('280 m', '1,2 км')
+    >>> format_distance(1260, "cs"), format_distance(460, "ky")
+    ('1,3 km', '460 м')
+    >>> format_distance(1000, "en")
+    '1.0 km'
     """
-    if length_m >= 1000:
-        number = f"{length_m / 1000:.1f}"
-        return f"{number.replace('.', ',')} км" if lang == "ru" else f"{number} km"
-    step = 10 if length_m >= 100 else 5
-    metres = max(step, round(length_m / step) * step)
-    return f"{metres} м" if lang == "ru" else f"{metres} m"
+    value, unit = rounded_distance(length_m)
+    if unit == "km":
+        return str(format_unit(value, "length-kilometer", "short", "#,##0.0", lang))
+    return str(format_unit(value, "length-meter", "short", "#,##0", lang))
 
 
 def _heading(heading_deg: float, lang: str) -> str:

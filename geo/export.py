@@ -1,4 +1,10 @@
-"""Write the tour back in the ``tour_data/`` formats, so browser edits go to git."""
+"""The one writer of each ``tour_data/`` format (`geo.loader` is the one reader).
+
+``stops.geojson`` is `stops_collection` written by `dumps`; ``route.geojson`` is
+`route_collection` written by `dumps_route` (one leg per line, for readable diffs),
+whether ``flask tour build-route``, the guides' export or the database writes it.
+``tour.json`` is copied as it is: nothing in the app changes it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from geo.geojson import feature_collection
+from geo.geojson import line_feature
+from geo.geojson import point_feature
 from geo.tour import Leg
 from geo.tour import Stop
 from geo.tour import StopKind
 from geo.tour import Tour
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
 
 def stop_to_feature(stop: Stop) -> dict[str, Any]:
@@ -50,19 +61,12 @@ def stop_to_feature(stop: Stop) -> dict[str, Any]:
             {"old": dict(name.old), "new": dict(name.new)} for name in stop.street_names
         ]
     props["sources"] = [{"url": s.url, "title": s.title} for s in stop.sources]
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": list(stop.lonlat)},
-        "properties": props,
-    }
+    return point_feature(stop.lonlat, props)
 
 
 def stops_collection(stops: Sequence[Stop]) -> dict[str, Any]:
     """The stops as the ``stops.geojson`` FeatureCollection."""
-    return {
-        "type": "FeatureCollection",
-        "features": [stop_to_feature(stop) for stop in stops],
-    }
+    return feature_collection(stop_to_feature(stop) for stop in stops)
 
 
 def leg_to_feature(leg: Leg, *, digits: int | None = 7) -> dict[str, Any]:
@@ -79,38 +83,54 @@ def leg_to_feature(leg: Leg, *, digits: int | None = 7) -> dict[str, Any]:
     >>> leg_to_feature(leg, digits=None)["geometry"]["coordinates"]
     [[74.123456789, 42.0]]
     """
-
-    def rounded(value: float) -> float:
-        return value if digits is None else round(value, digits)
-
-    return {
-        "type": "Feature",
-        "geometry": {
-            "type": "LineString",
-            "coordinates": [[rounded(lon), rounded(lat)] for lon, lat in leg.coords],
-        },
-        "properties": {
-            "from": leg.from_id,
-            "to": leg.to_id,
-            "length_m": round(leg.length_m, 1),
-            "duration_s": round(leg.duration_s),
-            "street_m": round(leg.street_m, 1),
-            "approximate_m": round(leg.approximate_m, 1),
-            "approximate": leg.approximate,
-        },
+    properties = {
+        "from": leg.from_id,
+        "to": leg.to_id,
+        "length_m": round(leg.length_m, 1),
+        "duration_s": round(leg.duration_s),
+        "street_m": round(leg.street_m, 1),
+        "approximate_m": round(leg.approximate_m, 1),
+        "approximate": leg.approximate,
     }
+    return line_feature(leg.coords, properties, digits=digits)
 
 
 def route_collection(
-    legs: Sequence[Leg], *, attribution: str, generated_by: str
+    legs: Sequence[Leg],
+    *,
+    generated_by: str,
+    attribution: str = OSM_ATTRIBUTION,
+    street_files: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The legs as the ``route.geojson`` FeatureCollection."""
-    return {
-        "type": "FeatureCollection",
-        "attribution": attribution,
-        "generated_by": generated_by,
-        "features": [leg_to_feature(leg) for leg in legs],
-    }
+    """The legs as the ``route.geojson`` FeatureCollection.
+
+    Examples
+    --------
+    >>> sorted(route_collection([], generated_by="flask tour build-route"))
+    ['attribution', 'features', 'generated_by', 'street_files', 'type']
+    """
+    return feature_collection(
+        (leg_to_feature(leg) for leg in legs),
+        attribution=attribution,
+        generated_by=generated_by,
+        street_files=list(street_files),
+    )
+
+
+def dumps_route(collection: dict[str, Any]) -> str:
+    """``route.geojson`` as written: one leg per line, so diffs stay readable.
+
+    Examples
+    --------
+    >>> collection = route_collection([], generated_by="x")
+    >>> text = dumps_route({**collection, "features": [{"type": "Feature"}]})
+    >>> json.loads(text)["features"], text.count("\\n")
+    ([{'type': 'Feature'}], 3)
+    """
+    head = {key: value for key, value in collection.items() if key != "features"}
+    lines = [json.dumps(leg, ensure_ascii=False) for leg in collection["features"]]
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n'
+    return opening + ",\n".join(lines) + "\n]}\n"
 
 
 def reorder(tour: Tour, order: Sequence[str], legs: Sequence[Leg]) -> Tour:

@@ -28,6 +28,7 @@ from geo.errors import BadCoordinateError
 from geo.errors import NoRouteError
 from geo.errors import TooFarFromStreetsError
 from geo.errors import UnknownStopError
+from geo.geojson import line_feature
 from geo.network import CONTENT_KEY
 from geo.network import Street
 from geo.network import graph_from_lines
@@ -404,20 +405,12 @@ def route_feature(route: Route, lang: str) -> dict[str, Any]:
     >>> route_feature(route, "en")["properties"]["length_m"]
     111.2
     """
-    return {
-        "type": "Feature",
-        "geometry": {
-            "type": "LineString",
-            "coordinates": [
-                [round(lon, 6), round(lat, 6)] for lon, lat in route.coords
-            ],
-        },
-        "properties": {
-            "length_m": round(route.length_m, 1),
-            "duration_s": round(route.duration_s),
-            "street_m": round(route.street_m, 1),
-            "approximate_m": round(route.approximate_m, 1),
-            "source": route.source,
-            "directions": describe(route.directions, lang),
-        },
+    properties = {
+        "length_m": round(route.length_m, 1),
+        "duration_s": round(route.duration_s),
+        "street_m": round(route.street_m, 1),
+        "approximate_m": round(route.approximate_m, 1),
+        "source": route.source,
+        "directions": describe(route.directions, lang),
     }
+    return line_feature(route.coords, properties, digits=6)

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
+from tests.support import AuthActions
+from tests.support import make_app
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parents[1]
 SHARED = ROOT.parent / "shared"
+SKELETON = Path("geodata", "bishkek_west_arterials_skeleton.osm")
 
 
 @pytest.fixture
@@ -25,20 +27,25 @@ def tour_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(tmp_path: Path, tour_dir: Path):
-    return create_app(
-        {
-            "TESTING": True,
-            "TOUR_DATA": str(tour_dir.parent),
-            "DATABASE": str(tmp_path / "guide.sqlite3"),
-            "SECRET_KEY": "test",
-            "TILE_URL": "/tiles/{z}/{x}/{y}.png",
-        }
-    )
+    """The app on the small test tour; settings in `tests.support.make_app`."""
+    return make_app(tmp_path, TOUR_DATA=str(tour_dir.parent))
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def auth(app, client):
+    """Sign-in for the guide ``anna`` (already created) on the test client."""
+    return AuthActions(app, client).create()
+
+
+@pytest.fixture
+def guide(auth):
+    """The test client, signed in as a guide."""
+    return auth.signed_in()
 
 
 @pytest.fixture
@@ -48,14 +55,14 @@ def runner(app):
 
 @pytest.fixture
 def real_app(tmp_path: Path):
-    """The app on the shipped Interhelpo tour."""
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp_path / "guide.sqlite3"),
-            "SECRET_KEY": "test",
-        }
-    )
+    """The app on the shipped Interhelpo tour, routing on its connectors only."""
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def district_app(tmp_path: Path, shared_dir: Path):
+    """The shipped tour routing on the district's street skeleton (../shared)."""
+    return make_app(tmp_path, STREET_FILES=[str(shared_dir / SKELETON)])
 
 
 @pytest.fixture
@@ -71,10 +78,12 @@ def shared_dir() -> Path:
     return SHARED
 
 
-@pytest.fixture
-def gpx_schema(shared_dir: Path):
-    xmlschema = pytest.importorskip("xmlschema")
-    return xmlschema.XMLSchema(str(shared_dir / "schemas" / "gpx.xsd"))
+@pytest.fixture(scope="session")
+def gpx_schema():
+    """The GPX 1.1 schema, from tests/data (xmlschema is a test requirement)."""
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(DATA / "gpx_1_1.xsd"))
 
 
 class FakeSMTP:

@@ -6,6 +6,7 @@ must then be shared). Import it as ``tests.live_server``.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -18,6 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
+# The district's streets, from the research folder beside the repository.
+SKELETON = ROOT.parent / "shared" / "geodata" / "bishkek_west_arterials_skeleton.osm"
 
 
 def free_port() -> int:
@@ -50,10 +53,18 @@ class LiveServer:
         self.workers = workers
         self.ready_path = ready_path
         dropped = set(without)
+        # The shell's FLASK_* settings stay out: the server runs on what tests say.
         self.env = {
-            **{key: value for key, value in os.environ.items() if key not in dropped},
+            **{
+                key: value
+                for key, value in os.environ.items()
+                if key not in dropped and not key.startswith("FLASK_")
+            },
             "FLASK_SECRET_KEY": "browser-tests",
             "FLASK_DATABASE": str(instance / "guide.sqlite3"),
+            "FLASK_STREET_FILES": json.dumps(
+                [str(SKELETON)] if SKELETON.is_file() else []
+            ),
             **(env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None

@@ -86,9 +86,9 @@ def test_the_shipped_route_passes_every_stop(real_app):
             assert _distance_to_path_m(stop.lonlat, leg.coords) <= 10, stop_id
 
 
-def test_regenerated_route_passes_every_stop(real_app, shared_dir, tmp_path):
+def test_regenerated_route_passes_every_stop(district_app, tmp_path):
     output = tmp_path / "route.geojson"
-    result = real_app.test_cli_runner().invoke(
+    result = district_app.test_cli_runner().invoke(
         args=["tour", "build-route", "--output", str(output)]
     )
     assert result.exit_code == 0, result.output
@@ -97,7 +97,7 @@ def test_regenerated_route_passes_every_stop(real_app, shared_dir, tmp_path):
         "bishkek_west_arterials_skeleton.osm",
         "connectors.osm",
     ]
-    tour = real_app.extensions["tour"]
+    tour = district_app.extensions["tour"]
     for feature in data["features"]:
         coords = [tuple(point) for point in feature["geometry"]["coordinates"]]
         for key in ("from", "to"):
@@ -131,17 +131,11 @@ def test_router_falls_back_to_the_tour_path_without_streets(tour_dir):
 
 
 def test_router_survives_a_broken_street_file(tour_dir, tmp_path, caplog):
-    from app import create_app
+    from tests.support import make_app
 
     broken = tmp_path / "broken.osm"
     broken.write_text("not xml")
-    app = create_app(
-        {
-            "TESTING": True,
-            "TOUR_DATA": str(tour_dir.parent),
-            "STREET_FILES": [str(broken)],
-        }
-    )
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent), STREET_FILES=[str(broken)])
     assert app.extensions["router"].source == "tour-path"
     assert "street data unusable" in caplog.text
 

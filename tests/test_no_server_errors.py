@@ -220,6 +220,7 @@ def _make_app(tmp: Path) -> Flask:
             # Nasty sign-ins are throttled soon (a 429 is fine, and no slow hashing).
             "LOGIN_FAILURES_PER_ADDRESS": 3,
             "MAIL_SERVER": "",  # no mail leaves the test
+            "STREET_FILES": [],
         }
     )
     return app

@@ -106,6 +106,7 @@ def register(app: Flask) -> None:
     """Wire services, the error path, the public pages and the guides' tools."""
     from flask_compress import Compress
 
+    from web import cli
     from web import errors
     from web import guide
     from web.public import api
@@ -122,6 +123,7 @@ def register(app: Flask) -> None:
     from web.public import walk
     from web.services import db
     from web.services import i18n
+    from web.services import routing
     from web.services import security
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
@@ -140,6 +142,8 @@ def register(app: Flask) -> None:
     share.init_app(app)
     app.register_blueprint(walk.bp)
     guide.init_app(app)
+    routing.init_app(app)
+    cli.init_app(app)
     legacy.init_app(app)  # last: the old form of every rule above
     app.before_request(_check_tour)  # after the gate and the CSRF check
     app.jinja_env.filters["tel"] = tel_href

@@ -1,4 +1,4 @@
-"""``flask tour ...``: street data and walking routes; the app's router at start-up."""
+"""``flask tour ...``: street data, walking routes, the pre-publish check, export."""
 
 from __future__ import annotations
 
@@ -17,18 +17,18 @@ from flask.cli import AppGroup
 from geo.errors import NoRouteError
 from geo.errors import StreetDataError
 from geo.errors import TooFarFromStreetsError
+from geo.export import dumps_route
+from geo.export import route_collection
 from geo.legs import build_legs
-from geo.legs import dumps_collection
-from geo.legs import legs_collection
 from geo.network import WALKABLE_HIGHWAYS
 from geo.network import is_walkable
 from geo.osm import overpass_query
 from geo.osm import read_osm
 from geo.routing import street_router
+from geo.tour import Leg
 from web import tour_folder
 from web.services.routing import FETCHED_NAME
 from web.services.routing import base_street_files
-from web.services.routing import make_router
 from web.services.routing import street_files
 from web.services.routing import tour_bbox
 from web.services.routing import tour_of
@@ -40,9 +40,8 @@ tour_cli = AppGroup("tour", help="The tour's data: streets, walking routes, chec
 
 
 def init_app(app: Flask) -> None:
-    """Register ``flask tour`` and build the router once, into extensions["router"]."""
+    """Register ``flask tour``."""
     app.cli.add_command(tour_cli)
-    app.extensions["router"] = make_router(app)
 
 
 @tour_cli.command("build-route")
@@ -78,29 +77,27 @@ def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
         legs = build_legs(router, [(stop.id, stop.lonlat) for stop in tour.stops])
     except (StreetDataError, TooFarFromStreetsError, NoRouteError) as exc:
         raise click.ClickException(str(exc)) from None
-    collection = legs_collection(
+    collection = route_collection(
         legs,
         generated_by="flask tour build-route",
         street_files=[path.name for path in files],
         attribution=tour.attribution,
     )
     target = output or tour_folder(app) / "route.geojson"
-    _write_atomically(target, dumps_collection(collection))
+    _write_atomically(target, dumps_route(collection))
     _echo_legs(legs)
     click.echo(f"Wrote {target}")
 
 
-def _echo_legs(legs: Sequence[dict[str, object]]) -> None:
+def _echo_legs(legs: Sequence[Leg]) -> None:
     total_m = approximate_total_m = 0.0
     for leg in legs:
-        props = leg["properties"]
-        assert isinstance(props, dict)
-        total_m += props["length_m"]
-        approximate_total_m += props["approximate_m"]
+        total_m += leg.length_m
+        approximate_total_m += leg.approximate_m
         click.echo(
-            f"  {props['from']} -> {props['to']}: {props['length_m']:.0f} m"
-            f" ({props['street_m']:.0f} m on streets,"
-            f" {props['approximate_m']:.0f} m approximate)"
+            f"  {leg.from_id} -> {leg.to_id}: {leg.length_m:.0f} m"
+            f" ({leg.street_m:.0f} m on streets,"
+            f" {leg.approximate_m:.0f} m approximate)"
         )
     click.echo(
         f"Total {total_m:.0f} m, of which {approximate_total_m:.0f} m approximate."
@@ -110,7 +107,7 @@ def _echo_legs(legs: Sequence[dict[str, object]]) -> None:
 def _write_atomically(target: Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".part")
-    temporary.write_text(text + "\n", encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     temporary.replace(target)
 
 

@@ -31,15 +31,23 @@
     });
   }
 
+  // Numbers as the page's language writes them; the units come from its catalogue.
+  const lang = document.documentElement.lang || "en";
+  const number = new Intl.NumberFormat(lang);
+  const tenths = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+  function fill(template, n) {
+    return String(template).replace("%(n)s", n);
+  }
+
   function formatLength(metres) {
     return metres < 1000
-      ? Math.round(metres / 10) * 10 + " " + (text.lang === "ru" ? "м" : "m")
-      : (metres / 1000).toFixed(1) + " " + (text.lang === "ru" ? "км" : "km");
+      ? fill(text.metres, number.format(Math.round(metres / 10) * 10))
+      : fill(text.kilometres, tenths.format(metres / 1000));
   }
 
   function formatTime(seconds) {
-    const minutes = Math.max(1, Math.round(seconds / 60));
-    return minutes + " " + (text.lang === "ru" ? "мин" : "min");
+    return fill(text.minutes, number.format(Math.max(1, Math.round(seconds / 60))));
   }
 
   function draw(feature) {

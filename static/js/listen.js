@@ -14,6 +14,35 @@
     return String(text || "").replace(/%\((\w+)\)s/g, (_, key) => (key in values ? values[key] : ""));
   }
 
+  // Phones load their voices late: the list is empty until "voiceschanged".
+  // Until it has come (or a moment has passed) nothing is said about voices.
+  let voicesKnown = false;
+
+  function whenVoicesKnown(then) {
+    if (!supported) return;
+    const settle = () => {
+      voicesKnown = true;
+      then();
+    };
+    if (synth.getVoices().length) {
+      settle();
+    } else {
+      setTimeout(settle, 1500);
+    }
+    if (synth.addEventListener) synth.addEventListener("voiceschanged", settle);
+  }
+
+  // Says up front when the phone has no voice for the page's language, rather
+  // than letting another language's voice read the story.
+  function offerVoice(box) {
+    const c = controls(box);
+    if (box.dataset.mode && box.dataset.mode !== "idle") return;
+    const voice = chooseVoice();
+    c.play.disabled = !voice;
+    if (!voice) note(box, t.no_voice);
+    else if (controls(box).note.textContent === t.no_voice) note(box, "");
+  }
+
   function chooseVoice() {
     const voices = supported ? synth.getVoices() : [];
     const matching = voices.filter((v) => {
@@ -122,7 +151,8 @@
   function play(box) {
     const voice = chooseVoice();
     if (!voice) {
-      note(box, t.no_voice);
+      if (voicesKnown) offerVoice(box);
+      else note(box, t.no_voice);
       return;
     }
     if (session) finish(session.box, "");
@@ -179,6 +209,9 @@
       c.pause.addEventListener("click", () => pause(box));
       c.resume.addEventListener("click", () => resume(box));
       c.stop.addEventListener("click", () => stop(box));
+    });
+    whenVoicesKnown(() => {
+      document.querySelectorAll("[data-listen]").forEach(offerVoice);
     });
     // Leaving the page or showing another story ends the reading.
     window.addEventListener("pagehide", () => supported && synth.cancel());

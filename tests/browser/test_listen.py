@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_phone_context
+from tests.language_support import DECLARED
+from tests.language_support import TRANSLATED
+from tests.language_support import catalogue
+
+
+def gettext(msgid: str, lang: str) -> str:
+    """The message as the language's catalogue has it."""
+    return catalogue(lang)[msgid].string
+
 
 # A stand-in for the Web Speech API (headless Chromium has no voices). It keeps
 # what it was asked to say; the test ends each sentence with window.__finish().
@@ -35,6 +46,22 @@ FAKE_SPEECH = """
   window.__speech = log;
   window.__finish = () => {
     const u = current; current = null; if (u && u.onend) u.onend({});
+  };
+})();
+"""
+# Voices that arrive after the page has asked for them, as on many phones.
+LATE_VOICES = """
+(() => {
+  const synth = window.speechSynthesis;
+  const voices = [];
+  const handlers = [];
+  synth.getVoices = () => voices;
+  synth.addEventListener = (type, handler) => {
+    if (type === "voiceschanged") handlers.push(handler);
+  };
+  window.__voicesArrive = () => {
+    voices.push({ name: "Russian", lang: "ru-RU", localService: true });
+    handlers.forEach((handler) => handler());
   };
 })();
 """
@@ -113,11 +140,62 @@ def test_russian_page_reads_with_a_russian_voice(speech_page):
 def test_no_voice_for_the_language_says_so(speech_page):
     page = speech_page
     page.goto("/tours/interhelpo/stops/pishpek-station?lang=ru")
-    page.get_by_role("button", name="Слушать").click()
+    # Said before any tap, and Listen cannot start an English voice instead.
     expect(page.locator("[data-listen-note]")).to_have_text(
         "На этом телефоне нет голоса для чтения вслух на этом языке."
     )
+    expect(page.get_by_role("button", name="Слушать")).to_be_disabled()
     assert spoken(page) == []
+
+
+ALL_VOICES = json.dumps(
+    [{"name": f"voice-{lang}", "lang": f"{lang}-XX"} for lang in DECLARED]
+)
+ENGLISH_ONLY = '[{ name: "English", lang: "en-US", default: true }]'
+
+
+@pytest.mark.parametrize("speech_page", [ALL_VOICES], indirect=True)
+@pytest.mark.parametrize("lang", DECLARED)
+def test_each_language_is_read_with_its_own_voice(speech_page, lang):
+    page = speech_page
+    page.goto(f"/tours/interhelpo/stops/pishpek-station?lang={lang}")
+    page.locator("[data-listen-play]").click()
+    first = spoken(page)[0]
+    assert first == {
+        "text": page.locator(".story h1").text_content().strip(),
+        "lang": f"{lang}-XX",
+        "voice": f"voice-{lang}",
+    }
+
+
+@pytest.mark.parametrize("speech_page", [ENGLISH_ONLY], indirect=True)
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_each_language_without_a_voice_says_so_in_that_language(speech_page, lang):
+    page = speech_page
+    page.goto(f"/tours/interhelpo/stops/pishpek-station?lang={lang}")
+    message = gettext("This phone has no voice for reading this language aloud.", lang)
+    expect(page.locator("[data-listen-note]")).to_have_text(message)
+    expect(page.locator("[data-listen-play]")).to_be_disabled()
+    assert spoken(page) == []
+
+
+def test_voices_that_load_late_are_used(browser, live_server, guard):
+    """Phones fill the voice list only after 'voiceschanged'."""
+    context = new_phone_context(browser, live_server.url, guard, locale="en-US")
+    context.add_init_script(FAKE_SPEECH % "[]")
+    context.add_init_script(LATE_VOICES)
+    page = context.new_page()
+    page.goto("/tours/interhelpo/stops/pishpek-station?lang=ru")
+    page.evaluate("window.__voicesArrive()")
+    play = page.locator("[data-listen-play]")
+    expect(play).to_be_enabled()
+    play.click()
+    assert spoken(page)[0]["voice"] == "Russian"
+    expect(page.locator("[data-listen-note]")).not_to_have_text(
+        "На этом телефоне нет голоса для чтения вслух на этом языке."
+    )
+    guard.check()
+    context.close()
 
 
 def test_arriving_on_the_walk_stops_reading(speech_page):

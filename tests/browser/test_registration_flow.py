@@ -68,7 +68,7 @@ def test_register_see_seats_drop_download_ics_and_cancel(
     expect(page.get_by_role("heading", name="You are registered")).to_be_visible()
     code = page.locator("#registration-code").inner_text()
     assert len(code) == 9 and code[4] == "-"
-    expect(page.locator("body")).to_contain_text("2100 KGS")
+    expect(page.locator("body")).to_contain_text("2,100 KGS")
     expect(page.locator(".folium-map")).to_be_visible()
     page.screenshot(path=str(SHOTS / "dates-4-confirmation.png"), full_page=True)
 

@@ -78,7 +78,9 @@ def test_tour_error_is_a_value_error(tmp_path):
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("languages", ["en", "xx"], "unknown language"),
+        ("languages", ["en", "Russian"], "not a language code"),
+        ("languages", ["en", 7], "not a language code"),
+        ("languages", ["en", "en"], "listed twice"),
         ("walking_speed_kmh", 0, "outside"),
         ("price", {"amount": "free", "currency": "KGS"}, "price.amount"),
         ("registration_required", "yes", "true or false"),
@@ -147,11 +149,11 @@ def test_without_route_file_legs_are_straight_and_approximate(tour_dir):
 
 
 def test_create_app_fails_fast_on_bad_data(tmp_path):
-    from app import create_app
+    from tests.support import make_app
 
     folder = tour_with_stops(tmp_path, "stops_duplicate_id.geojson")
     with pytest.raises(TourDataError, match="duplicate id"):
-        create_app({"TESTING": True, "TOUR_DATA": str(folder.parent)})
+        make_app(tmp_path, TOUR_DATA=str(folder.parent))
 
 
 # ------------------------------------------------------------ the catalogue

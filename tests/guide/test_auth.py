@@ -4,50 +4,28 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import NumberConverter
 
 from tests.booking_support import hidden_fields
-
-PASSWORD = "correct horse"
-
-
-@pytest.fixture
-def guide(runner):
-    result = runner.invoke(args=["guide", "add", "Anna", "--password", PASSWORD])
-    assert result.exit_code == 0, result.output
-    return "anna"
+from tests.support import GUIDE_PASSWORD as PASSWORD
 
 
-def login(client, username="anna", password=PASSWORD, next_url=""):
-    page = client.get("/guide/login")
-    token = hidden_fields(page.get_data(as_text=True))["csrf_token"]
-    return client.post(
-        "/guide/login",
-        data={
-            "csrf_token": token,
-            "username": username,
-            "password": password,
-            "next": next_url,
-        },
-    )
-
-
-def test_add_guide_hashes_the_password(app, guide):
+def test_add_guide_hashes_the_password(app, auth):
     from sqlalchemy import select
 
     from web.services.db import db
     from web.services.models import User
 
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == guide))
+        user = db.session.scalar(select(User).where(User.username == auth.username))
         assert user.password_hash != PASSWORD
         assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
 
 
-def test_add_guide_twice_is_refused(runner, guide):
-    result = runner.invoke(args=["guide", "add", "anna", "--password", PASSWORD])
+def test_add_guide_twice_is_refused(runner, auth):
+    # User names are case-insensitive: "Anna" is the guide "anna".
+    result = runner.invoke(args=["guide", "add", "Anna", "--password", PASSWORD])
     assert result.exit_code != 0
     assert "exists" in result.output
 
@@ -65,75 +43,74 @@ def test_short_password_refused(runner):
     assert result.exit_code != 0
 
 
-def test_set_password(runner, client, guide):
+def test_set_password(runner, client, auth):
     result = runner.invoke(
         args=["guide", "set-password", "anna", "--password", "another secret"]
     )
     assert result.exit_code == 0
-    assert login(client).status_code == 401
-    assert login(client, password="another secret").status_code == 303
+    assert auth.login().status_code == 401
+    assert auth.login(password="another secret").status_code == 303
 
 
-def test_login_and_logout(client, guide):
-    response = login(client, next_url="/guide/tours/small/dates")
+def test_login_and_logout(client, auth):
+    response = auth.login(next_url="/guide/tours/small/dates")
     assert response.status_code == 303
     assert response.headers["Location"] == "/guide/tours/small/dates"
     assert client.get("/guide/").status_code == 200
-    token = hidden_fields(client.get("/guide/").get_data(as_text=True))["csrf_token"]
-    assert client.post("/guide/logout", data={"csrf_token": token}).status_code == 303
+    assert auth.logout().status_code == 303
     assert client.get("/guide/").status_code == 303
 
 
-def test_login_ignores_outside_next(client, guide):
-    response = login(client, next_url="https://evil.example/guide")
+def test_login_ignores_outside_next(client, auth):
+    response = auth.login(next_url="https://evil.example/guide")
     assert response.headers["Location"] == "/guide/"
 
 
-def test_wrong_password(client, guide):
-    response = login(client, password="nope")
+def test_wrong_password(client, auth):
+    response = auth.login(password="nope")
     assert response.status_code == 401
     assert "Wrong user name or password" in response.get_data(as_text=True)
     assert client.get("/guide/").status_code == 303
 
 
-def test_repeated_failures_are_slowed_down(app, client, guide):
+def test_repeated_failures_are_slowed_down(app, client, auth):
     for _ in range(app.config["LOGIN_FAILURES_PER_NAME"]):
-        assert login(client, password="nope").status_code == 401
+        assert auth.login(password="nope").status_code == 401
     # Even the right password waits now.
-    response = login(client)
+    response = auth.login()
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     assert "Too many failed sign-ins" in response.get_data(as_text=True)
 
 
-def test_failures_per_address_are_counted_across_names(app, client, guide):
+def test_failures_per_address_are_counted_across_names(app, client, auth):
     app.config["LOGIN_FAILURES_PER_ADDRESS"] = 3
     for name in ("x1", "x2", "x3"):
-        assert login(client, username=name, password="nope").status_code == 401
-    assert login(client).status_code == 429
+        assert auth.login(username=name, password="nope").status_code == 401
+    assert auth.login().status_code == 429
 
 
-def test_attempts_are_not_stored_in_clear(app, client, guide):
+def test_attempts_are_not_stored_in_clear(app, client, auth):
     from sqlalchemy import select
 
     from web.services.db import db
     from web.services.models import Attempt
 
-    login(client, password="nope")
+    auth.login(password="nope")
     with app.app_context():
         keys = list(db.session.scalars(select(Attempt.key)))
     assert keys and all("anna" not in k and "127.0.0.1" not in k for k in keys)
 
 
-def test_session_cookie_flags(client, guide):
-    response = login(client)
+def test_session_cookie_flags(client, auth):
+    response = auth.login()
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie
 
 
-def test_session_cookie_is_secure_under_https(app, guide):
+def test_session_cookie_is_secure_under_https(app, auth):
     client = app.test_client()
     page = client.get("/guide/login", base_url="https://localhost")
     token = hidden_fields(page.get_data(as_text=True))["csrf_token"]
@@ -147,7 +124,7 @@ def test_session_cookie_is_secure_under_https(app, guide):
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-def test_login_without_csrf_token_is_refused(client, guide):
+def test_login_without_csrf_token_is_refused(client, auth):
     response = client.post(
         "/guide/login", data={"username": "anna", "password": PASSWORD}
     )
@@ -218,8 +195,8 @@ def test_unknown_guide_url_also_needs_login(client):
     assert client.get("/guide/no/such/page").status_code == 303
 
 
-def test_guide_pages_are_not_cached(client, guide):
-    login(client)
+def test_guide_pages_are_not_cached(client, auth):
+    auth.login()
     assert client.get("/guide/tours/small/dates").headers["Cache-Control"] == "no-store"
 
 

@@ -13,18 +13,6 @@ from tests.booking_support import register
 from tests.booking_support import seats_taken
 
 
-@pytest.fixture
-def guide(client, runner):
-    runner.invoke(args=["guide", "add", "anna", "--password", "password1"])
-    page = client.get("/guide/login").get_data(as_text=True)
-    response = client.post(
-        "/guide/login",
-        data={**hidden_fields(page), "username": "anna", "password": "password1"},
-    )
-    assert response.status_code == 303
-    return client
-
-
 def token(client, url="/guide/tours/small/dates") -> str:
     return hidden_fields(client.get(url).get_data(as_text=True))["csrf_token"]
 

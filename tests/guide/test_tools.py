@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 from werkzeug.routing.converters import NumberConverter
-from werkzeug.security import generate_password_hash
 
-from app import create_app
 from geo.loader import load_tour
+from tests import support
+from tests.support import AuthActions
 from web.services.db import db
 from web.services.guide_models import Calibration
 from web.services.guide_models import LiveWalk
-from web.services.models import User
 from web.services.models import utcnow
 
 ROOT = Path(__file__).parents[2]
@@ -34,46 +33,19 @@ SHIPPED = [
 
 
 def make_app(tmp_path: Path, **config):
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp_path / "guide.sqlite3"),
-            "SECRET_KEY": "test",
-            "TILE_URL": "/tiles/{z}/{x}/{y}.png",
-            "WTF_CSRF_ENABLED": False,
-            **config,
-        }
-    )
-
-
-def add_guide(app, name: str = "anna") -> int:
-    with app.app_context():
-        user = User(username=name, password_hash=generate_password_hash("secret-pw"))
-        db.session.add(user)
-        db.session.commit()
-        return int(user.id)
-
-
-def signed_in(app, user_id: int):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["guide_id"] = user_id
-    return client
+    """The shipped tour; forms without CSRF tokens unless a test turns them on."""
+    return support.make_app(tmp_path, **{"WTF_CSRF_ENABLED": False, **config})
 
 
 @pytest.fixture
-def gapp(tmp_path):
+def app(tmp_path):
+    """The shipped tour, forms without CSRF tokens (tests of CSRF turn it on)."""
     return make_app(tmp_path)
 
 
 @pytest.fixture
-def guide(gapp):
-    return signed_in(gapp, add_guide(gapp))
-
-
-@pytest.fixture
-def guest(gapp):
-    return gapp.test_client()
+def guest(app):
+    return app.test_client()
 
 
 # --- the gate and CSRF ---------------------------------------------------------
@@ -96,9 +68,9 @@ def fill(rule) -> str:
     return url
 
 
-def test_every_guide_url_refuses_anonymous_visitors(gapp, guest):
+def test_every_guide_url_refuses_anonymous_visitors(app, guest):
     checked = 0
-    for rule in guide_rules(gapp):
+    for rule in guide_rules(app):
         url = fill(rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = guest.open(url, method=method)
@@ -113,7 +85,7 @@ def test_every_guide_url_refuses_anonymous_visitors(gapp, guest):
 
 def test_every_state_changing_request_needs_the_csrf_token(tmp_path):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    client = signed_in(app, add_guide(app))
+    client = AuthActions(app).create().signed_in()
     checked = []
     for rule in app.url_map.iter_rules():
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
@@ -240,10 +212,10 @@ def test_variant_names_are_checked(guide, name):
 # --- the check ------------------------------------------------------------------
 
 
-def test_check_page_and_command_on_the_shipped_tour(gapp, guide):
+def test_check_page_and_command_on_the_shipped_tour(app, guide):
     page = guide.get("/guide/tours/interhelpo/check").get_data(as_text=True)
     assert "0 errors" in page and "estimate" in page
-    result = gapp.test_cli_runner().invoke(args=["tour", "check"])
+    result = app.test_cli_runner().invoke(args=["tour", "check"])
     assert result.exit_code == 0, result.output
     assert "0 error(s)" in result.output
 
@@ -262,14 +234,14 @@ def test_check_command_exits_1_on_errors(tmp_path):
     assert "ERROR" in result.output and "under 65 m" in result.output
 
 
-def test_export_round_trips_through_the_loader(gapp, guide, tmp_path):
+def test_export_round_trips_through_the_loader(app, guide, tmp_path):
     guide.post(
         "/guide/tours/interhelpo/plan/variants",
         data={"name": "s", "stops": ",".join(SHIPPED[:4])},
     )
     guide.post("/guide/tours/interhelpo/plan/variants/1/publish")
     out = tmp_path / "exported"
-    result = gapp.test_cli_runner().invoke(args=["tour", "export", str(out)])
+    result = app.test_cli_runner().invoke(args=["tour", "export", str(out)])
     assert result.exit_code == 0, result.output
     tour = load_tour(out)
     assert [s.id for s in tour.stops] == SHIPPED[:4]
@@ -348,8 +320,8 @@ def test_edit_uses_the_loader_validation(guide, guest, field, value, problem):
     )
 
 
-def test_second_guide_gets_a_conflict(gapp, guide):
-    other = signed_in(gapp, add_guide(gapp, "boris"))
+def test_second_guide_gets_a_conflict(app, guide):
+    other = AuthActions(app, username="boris").create().signed_in()
     first = edit_form(guide, "osh-bazaar")
     second = edit_form(other, "osh-bazaar")
     first["summary_en"] = "First guide's summary."
@@ -370,7 +342,7 @@ def test_second_guide_gets_a_conflict(gapp, guide):
 # --- calibration --------------------------------------------------------------------
 
 
-def test_calibration_refuses_poor_fixes_unless_confirmed(gapp, guide, guest):
+def test_calibration_refuses_poor_fixes_unless_confirmed(app, guide, guest):
     url = "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate"
     fix = {"lat": "42.86860", "lon": "74.55740", "accuracy": "35", "version": "0"}
     guide.post(url, data=fix)
@@ -382,7 +354,7 @@ def test_calibration_refuses_poor_fixes_unless_confirmed(gapp, guide, guest):
     assert after["geometry"]["coordinates"] == [74.5574, 42.8686]
     assert after["properties"]["position"]["quality"] == "firm"
     assert "Field-verified by a guide" in after["properties"]["position"]["basis"]["en"]
-    with gapp.app_context():
+    with app.app_context():
         (entry,) = db.session.query(Calibration).all()
         assert (entry.old_lon, entry.old_lat) == (74.5573, 42.8685)
         assert (entry.new_lon, entry.new_lat) == (74.5574, 42.8686)
@@ -535,9 +507,9 @@ def test_position_is_shared_only_while_live(guide, guest):
     )
 
 
-def test_a_live_walk_ends_by_itself_after_four_hours(gapp, guide, guest):
+def test_a_live_walk_ends_by_itself_after_four_hours(app, guide, guest):
     code = start_walk(guide)
-    with gapp.app_context():
+    with app.app_context():
         walk = db.session.query(LiveWalk).one()
         assert walk.expires_at - walk.started_at == timedelta(hours=4)
         walk.expires_at = utcnow() - timedelta(seconds=1)
@@ -591,11 +563,11 @@ def test_unknown_live_codes(guest):
     assert guest.get("/live?code=ab c").headers["Location"].endswith("/live/ABC")
 
 
-def test_stale_database_state_never_breaks_the_public_pages(gapp, guest):
+def test_stale_database_state_never_breaks_the_public_pages(app, guest):
     from web.services.guide_models import StopEdit
     from web.services.guide_models import TourState
 
-    with gapp.app_context():
+    with app.app_context():
         state = db.session.get(TourState, 1)
         state.order_json = json.dumps(["meeting-point", "gone", "osh-bazaar"])
         state.path_json = json.dumps({"type": "FeatureCollection", "features": []})
@@ -650,7 +622,7 @@ def test_huge_uploads_are_refused_unread(guide, guest):
 
 def test_without_street_data_the_planner_says_distances_are_estimates(tmp_path):
     app = make_app(tmp_path, STREET_FILES=[])
-    client = signed_in(app, add_guide(app))
+    client = AuthActions(app).create().signed_in()
     page = client.get("/guide/tours/interhelpo/plan").get_data(as_text=True)
     assert "straight lines × 1.3" in page
     answer = client.post(
@@ -679,7 +651,7 @@ def test_deleting_the_published_variant_keeps_the_route(guide, guest):
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_every_problem_reads_in_both_languages(gapp, lang):
+def test_every_problem_reads_in_both_languages(app, lang):
     from geo.checks import MESSAGES
     from geo.checks import Problem
     from web import get_tour
@@ -693,7 +665,7 @@ def test_every_problem_reads_in_both_languages(gapp, lang):
         "approximate_m": 10, "length_m": 100,
     }  # fmt: skip
     assert set(LABELS) == set(MESSAGES)
-    with gapp.test_request_context(f"/guide/tours/interhelpo/check?lang={lang}"):
+    with app.test_request_context(f"/guide/tours/interhelpo/check?lang={lang}"):
         for code in MESSAGES:
             problem = Problem(code, "error", "frunze-plant-gate", params)
             text = describe_problem(problem, get_tour())["text"]
@@ -703,10 +675,10 @@ def test_every_problem_reads_in_both_languages(gapp, lang):
             assert problem.message
 
 
-def test_a_variant_with_stops_gone_from_the_files_still_works(gapp, guide):
+def test_a_variant_with_stops_gone_from_the_files_still_works(app, guide):
     from web.services.guide_models import RouteVariant
 
-    with gapp.app_context():
+    with app.app_context():
         order = ["meeting-point", "demolished-kiosk", "osh-bazaar"]
         db.session.add(RouteVariant(name="old", stops_json=json.dumps(order)))
         db.session.commit()
@@ -722,8 +694,8 @@ def test_a_variant_with_stops_gone_from_the_files_still_works(gapp, guide):
     ]
 
 
-def test_resending_after_a_conflict_conflicts_again(gapp, guide):
-    other = signed_in(gapp, add_guide(gapp, "boris"))
+def test_resending_after_a_conflict_conflicts_again(app, guide):
+    other = AuthActions(app, username="boris").create().signed_in()
     first, second = edit_form(guide, "osh-bazaar"), edit_form(other, "osh-bazaar")
     guide.post("/guide/tours/interhelpo/stops/osh-bazaar/edit", data=first)
     response = other.post("/guide/tours/interhelpo/stops/osh-bazaar/edit", data=second)

@@ -34,6 +34,7 @@ def booking_app(request, tmp_path, tour_dir):
                 "TOUR_DATA": str(tour_dir.parent),
                 "SECRET_KEY": "test",
                 "TILE_URL": "/tiles/{z}/{x}/{y}.png",
+                "STREET_FILES": [],
                 **config,
             }
         )
@@ -119,7 +120,7 @@ def test_register_takes_seats_and_shows_everything_needed(app, client):
     assert page.headers["Cache-Control"] == "no-store"
     assert 'data-status="confirmed"' in html
     assert f"{code[:4]}-{code[4:]}" in html
-    assert "2100 KGS" in html  # 3 people x 700
+    assert "2,100 KGS" in html  # 3 people x 700
     assert "700 KGS per person" in html
     assert "folium-map" in html  # the meeting point map
     assert "What to bring" in html

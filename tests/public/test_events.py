@@ -56,17 +56,6 @@ def test_each_event_has_a_calendar_file(real_client):
     assert real_client.get("/events/nope.ics").status_code == 404
 
 
-@pytest.fixture
-def guide(client, runner):
-    runner.invoke(args=["guide", "add", "anna", "--password", "password1"])
-    page = client.get("/guide/login").get_data(as_text=True)
-    client.post(
-        "/guide/login",
-        data={**hidden_fields(page), "username": "anna", "password": "password1"},
-    )
-    return client
-
-
 def add_event(client, **fields):
     page = client.get("/guide/events").get_data(as_text=True)
     data = {

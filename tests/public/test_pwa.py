@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
+from tests.support import make_app
 from web.public.pwa import tile_pattern
 
 
@@ -106,15 +106,13 @@ def test_pages_say_their_language_for_the_worker(client):
 
 
 def test_tile_cache_bound_is_a_setting(tmp_path, tour_dir):
-    app = create_app(
-        {"TESTING": True, "TOUR_DATA": str(tour_dir.parent), "TILE_CACHE_MAX_MB": 12}
-    )
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent), TILE_CACHE_MAX_MB=12)
     config = app.test_client().get("/sw-config.json").get_json()
     assert config["tile_max_bytes"] == 12 * 1024 * 1024
 
 
 def version_of(tour_dir: Path, **settings) -> str:
-    app = create_app({"TESTING": True, "TOUR_DATA": str(tour_dir.parent), **settings})
+    app = make_app(tour_dir.parent, TOUR_DATA=str(tour_dir.parent), **settings)
     return str(app.test_client().get("/sw-config.json").get_json()["version"])
 
 

@@ -160,10 +160,10 @@ def test_nasty_gpx_requests_are_4xx_pages(streets_client, value, status):
     assert response.mimetype == "text/html"
 
 
-def test_osh_bazaar_to_the_meeting_point_on_district_streets(real_app, shared_dir):
-    client = real_app.test_client()
+def test_osh_bazaar_to_the_meeting_point_on_district_streets(district_app):
+    client = district_app.test_client()
     response = client.get(
-        "/api/tours/small/route?from=42.87500,74.57000&to=meeting-point"
+        "/api/tours/interhelpo/route?from=42.87500,74.57000&to=meeting-point"
     )
     props = response.get_json()["properties"]
     straight_m = haversine_m((74.57, 42.875), (74.55826, 42.87766))

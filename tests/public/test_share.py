@@ -41,7 +41,7 @@ def test_about_page_has_the_meeting_point_links_and_a_qr_code(client):
     html = client.get("/tours/small/about").get_data(as_text=True)
     assert "The way to the meeting point in a navigation app" in html
     assert 'href="geo:' in html
-    svg = re.search(r"<svg .*?</svg>", html, re.S)
+    svg = re.search(r"<svg [^>]*aria-labelledby=\"qr-caption\".*?</svg>", html, re.S)
     assert svg, "no QR code"
     assert 'role="img"' in svg.group(0) and 'aria-labelledby="qr-caption"' in svg.group(
         0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from app import create_app
+from tests.support import make_app
 from web.public.share import map_links
 
 
@@ -52,14 +52,12 @@ def test_walk_page_scripts_live_in_static_files(client):
     assert '<script src="/static/js/walk.js" defer></script>' in html
 
 
-def test_tour_area_action_only_when_bulk_downloads_are_allowed(tour_dir):
-    app = create_app(
-        {
-            "TESTING": True,
-            "TOUR_DATA": str(tour_dir.parent),
-            "TILES_ALLOW_BULK": True,
-            "TILE_URL": "https://{s}.tiles.example/{z}/{x}/{y}.png",
-        }
+def test_tour_area_action_only_when_bulk_downloads_are_allowed(tmp_path, tour_dir):
+    app = make_app(
+        tmp_path,
+        TOUR_DATA=str(tour_dir.parent),
+        TILES_ALLOW_BULK=True,
+        TILE_URL="https://{s}.tiles.example/{z}/{x}/{y}.png",
     )
     html = app.test_client().get("/tours/small/walk").get_data(as_text=True)
     assert "Make the tour area available offline" in html

@@ -8,6 +8,7 @@ field-verified, and the legs to and from the stop are rerouted.
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 from flask import Blueprint
@@ -18,6 +19,8 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -53,11 +56,16 @@ def _user_id() -> int | None:
     return guide.id if guide else None
 
 
-# Public text: the guide's name stays in the audit log, not on the stop page.
-BASIS = {
-    "en": "Field-verified by a guide on {date} from a phone's position (±{acc} m).",
-    "ru": "Проверено гидом на месте {date} по координатам телефона (±{acc} м).",
-}
+def _field_basis(lang: str, day: date, accuracy_m: int) -> str:
+    # Public text, in each of the tour's languages from its catalogue: the
+    # guide's name stays in the audit log, not on the stop page.
+    with force_locale(lang):
+        return _(
+            "Field-verified by a guide on %(date)s"
+            " from a phone's position (±%(acc)s m).",
+            date=format_date(day, "long"),
+            acc=accuracy_m,
+        )
 
 
 @bp.get("/<stop_id>/calibrate")
@@ -105,12 +113,9 @@ def set_position(stop_id: str) -> ResponseReturnValue:
         )
         return redirect(url_for("calibrate.form", stop_id=stop_id), 303)
     user_id = _user_id()
-    date = utcnow().strftime("%Y-%m-%d")
     acc = round(accuracy)
-    basis = {
-        lang: BASIS.get(lang, BASIS["en"]).format(date=date, acc=acc)
-        for lang in base_tour().languages
-    }
+    today = utcnow().date()
+    basis = {lang: _field_basis(lang, today, acc) for lang in base_tour().languages}
     feature = stop_to_feature(stop)
     feature["geometry"]["coordinates"] = [round(lon, 7), round(lat, 7)]
     feature["properties"]["position"] = {

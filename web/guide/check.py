@@ -20,6 +20,7 @@ from geo.checks import Problem
 from geo.checks import check_tour
 from geo.checks import has_errors
 from geo.export import dumps
+from geo.export import dumps_route
 from geo.export import route_collection
 from geo.export import stops_collection
 from geo.tour import Tour
@@ -97,7 +98,7 @@ def export_files(tour: Tour) -> dict[str, str]:
     return {
         "tour.json": (source / "tour.json").read_text(encoding="utf-8"),
         "stops.geojson": dumps(stops_collection(tour.stops)),
-        "route.geojson": dumps(
+        "route.geojson": dumps_route(
             route_collection(
                 tour.legs,
                 attribution=tour.attribution,

@@ -48,7 +48,7 @@ from web.services import booking
 from web.services.db import db
 from web.services.forms import multi_line
 from web.services.forms import single_line
-from web.services.i18n import LANGUAGE_NAMES
+from web.services.i18n import language_name
 from web.services.models import CALLED_OFF
 from web.services.models import CONFIRMED
 from web.services.models import SCHEDULED
@@ -122,7 +122,7 @@ def _date_or_404(session_id: int) -> TourSession:
 def _date_form(tour_date: TourSession | None = None) -> DateForm:
     form = DateForm(obj=None)
     form.language.choices = [
-        (lang, LANGUAGE_NAMES.get(lang, lang)) for lang in get_tour().languages
+        (lang, language_name(lang)) for lang in get_tour().languages
     ]
     if request.method == "GET":
         if tour_date is not None:

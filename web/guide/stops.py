@@ -29,7 +29,7 @@ from geo.loader import stop_from_feature
 from geo.tour import Stop
 from web.guide import current_guide
 from web.services.db import write_transaction
-from web.services.i18n import LANGUAGE_NAMES
+from web.services.i18n import language_name
 from web.services.tour_store import EditConflictError
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
@@ -142,8 +142,8 @@ def field_label(field: str) -> str:
     key = field.split(".")[0].split("[")[0]
     label = str(FIELD_LABELS.get(key, field))
     parts = field.split(".")
-    if len(parts) == 2 and parts[1] in LANGUAGE_NAMES:
-        label += f" ({LANGUAGE_NAMES[parts[1]]})"
+    if len(parts) == 2 and parts[1] in base_tour().languages:
+        label += f" ({language_name(parts[1])})"
     return f"{label} [{field}]"
 
 

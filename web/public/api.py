@@ -9,6 +9,7 @@ from flask import jsonify
 from flask import url_for
 
 from geo.export import leg_to_feature
+from geo.geojson import feature_collection
 from geo.routing import route_feature
 from web import catalogue
 from web import get_tour
@@ -50,8 +51,7 @@ def tour() -> Response:
 @bp.get("/tours/<tour_id>/stops")
 def stops() -> Response:
     """Return the stops as a GeoJSON FeatureCollection, in walking order."""
-    features = [stop_feature(stop) for stop in get_tour().stops]
-    return _geojson({"type": "FeatureCollection", "features": features})
+    return _geojson(feature_collection(stop_feature(s) for s in get_tour().stops))
 
 
 @bp.get("/tours/<tour_id>/stops/<stop_id>")
@@ -67,11 +67,10 @@ def route() -> Response:
         return _geojson(route_feature(requested_route(), current_lang()))
     tour = get_tour()
     return _geojson(
-        {
-            "type": "FeatureCollection",
-            "attribution": tour.attribution,
-            "features": [leg_to_feature(leg, digits=None) for leg in tour.legs],
-        }
+        feature_collection(
+            (leg_to_feature(leg, digits=None) for leg in tour.legs),
+            attribution=tour.attribution,
+        )
     )
 
 

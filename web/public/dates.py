@@ -51,6 +51,8 @@ from web import of_tour
 from web.services import booking
 from web.services import mail
 from web.services.db import db
+from web.services.i18n import currency_symbol
+from web.services.i18n import format_number
 from web.services.i18n import pick
 from web.services.models import CALLED_OFF
 from web.services.models import CANCELLED
@@ -275,9 +277,9 @@ def _new_form(tour_date: TourSession) -> RegistrationForm:
 
 
 def _language_name(lang: str) -> str:
-    from web.services.i18n import LANGUAGE_NAMES
+    from web.services.i18n import language_name
 
-    return LANGUAGE_NAMES.get(lang, lang)
+    return language_name(lang)
 
 
 def _form_page(
@@ -454,8 +456,8 @@ def _entry(tour_date: TourSession, code: str | None = None) -> CalendarEntry:
         pick(tour.meeting_directions),
         _(
             "Price: %(amount)s %(currency)s per person",
-            amount=tour_date.price_amount,
-            currency=tour_date.price_currency,
+            amount=format_number(tour_date.price_amount),
+            currency=currency_symbol(tour_date.price_currency),
         ),
         _("What to bring: %(what)s", what=pick(tour.what_to_bring)),
     ]

@@ -1,27 +1,56 @@
-"""Languages: ``?lang=`` picks one and it sticks (cookie); else Accept-Language."""
+"""Languages: ``?lang=`` picks one and it sticks (cookie); else Accept-Language.
+
+The tour's ``languages`` (tour.json) are the one list of languages: the menu, the
+``hreflang`` alternates, the guide's forms and the offline copies all come from
+it. Each language's interface text is its catalogue,
+``translations/<lang>/LC_MESSAGES/messages.po`` (English is the source language
+and needs none); its name, number, date and plural rules come from Babel's
+locale data. Adding a language is therefore a change of tour data and one new
+catalogue, never of code.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
 
+from babel import Locale
+from babel import UnknownLocaleError
+from babel.numbers import get_currency_symbol
 from flask import Flask
 from flask import Response
 from flask import g
 from flask import request
 from flask_babel import Babel
+from flask_babel import format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo import directions
+from geo.errors import TourDataError
+from geo.tour import Tour
 from geo.tour import pick as geo_pick
 from web import get_tour
 
 LANG_COOKIE = "lang"
 ONE_YEAR_S = 365 * 24 * 3600
+SOURCE_LANGUAGE = "en"
+"""The language the interface is written in: it has no catalogue of its own."""
 
 
 def init_app(app: Flask) -> None:
-    """Set up Flask-Babel and the template helpers."""
+    """Set up Flask-Babel and the template helpers; check the tour's languages."""
+    tour = app.extensions["tour"]
+    check_languages(tour, Path(app.config["TOUR_DATA"]))
+    for lang in missing_catalogues(tour.languages, Path(app.root_path)):
+        app.logger.warning(
+            "tour.json declares %r but %s is missing: its interface stays English",
+            lang,
+            catalogue_path(Path(app.root_path), lang),
+        )
     Babel(app, locale_selector=select_language)
     app.after_request(_remember_choice)
     app.context_processor(lambda: {"tour": get_tour()})
@@ -30,11 +59,60 @@ def init_app(app: Flask) -> None:
         pick=pick,
         distance=format_distance,
         minutes=format_minutes,
-        language_names=LANGUAGE_NAMES,
+        number=format_number,
+        price=format_price,
+        currency=currency_symbol,
+        language_name=language_name,
+        language_url=language_url,
     )
 
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+def check_languages(tour: Tour, folder: Path) -> None:
+    """Every declared language must be one Babel has locale data for.
+
+    Without it there are no plural rules, number or date formats, nor a name for
+    the menu: better to stop at start-up, naming the file and the language.
+    """
+    for lang in tour.languages:
+        try:
+            Locale.parse(lang)
+        except (UnknownLocaleError, ValueError):
+            raise TourDataError(
+                str(folder / "tour.json"),
+                None,
+                "languages",
+                f"no locale data for language {lang!r} (Babel knows no such locale)",
+            ) from None
+
+
+def catalogue_path(root: Path, lang: str) -> Path:
+    """Where a language's interface catalogue lives, relative to the project."""
+    return root / "translations" / lang / "LC_MESSAGES" / "messages.po"
+
+
+def missing_catalogues(languages: Sequence[str], root: Path) -> list[str]:
+    """The declared languages without an interface catalogue under ``root``."""
+    return [
+        lang
+        for lang in languages
+        if lang != SOURCE_LANGUAGE and not catalogue_path(root, lang).is_file()
+    ]
+
+
+@lru_cache(maxsize=64)
+def language_name(lang: str) -> str:
+    """A language's name in that language, as a menu shows it: 'Čeština'.
+
+    Examples
+    --------
+    >>> language_name("ru"), language_name("ky"), language_name("sk")
+    ('Русский', 'Кыргызча', 'Slovenčina')
+    """
+    try:
+        name = Locale.parse(lang).get_display_name(lang) or lang
+    except (UnknownLocaleError, ValueError):
+        return lang
+    return name[:1].upper() + name[1:]
 
 
 def select_language() -> str:
@@ -68,9 +146,44 @@ def current_lang() -> str:
     return str(get_locale() or get_tour().default_language)
 
 
-def pick(text: Mapping[str, str] | None, lang: str | None = None) -> str:
-    """`geo.tour.pick` in this request's language unless ``lang`` is given."""
+def language_url(lang: str | None, *, external: bool = False) -> str:
+    """This page in another language: the same path and query, ``lang`` replaced.
+
+    ``None`` drops ``lang``: the page in the visitor's own choice (x-default).
+    """
+    args = [(key, value) for key, value in request.args.items(multi=True)]
+    args = [(key, value) for key, value in args if key != "lang"]
+    if lang is not None:
+        args.append(("lang", lang))
+    base = request.base_url if external else request.path
+    return f"{base}?{urlencode(args)}" if args else base
+
+
+def pick(text: Mapping[str, str] | str | None, lang: str | None = None) -> str:
+    """`geo.tour.pick` in this request's language unless ``lang`` is given.
+
+    A plain string (a name as its source gives it) is the same in every language.
+    """
+    if isinstance(text, str):
+        return text
     return geo_pick(text, lang or current_lang())
+
+
+def format_number(value: float, digits: int = 0) -> str:
+    """A number in this request's language (digit grouping, decimal sign)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern))
+
+
+def format_price(amount: float, currency: str) -> str:
+    """An amount of money as this request's language writes it: '2,100 KGS',
+    '2 100 KGS', '700 сом' (Babel's number format and currency symbol)."""
+    return f"{format_number(amount)} {currency_symbol(currency)}"
+
+
+def currency_symbol(currency: str) -> str:
+    """A currency as this request's language names it: 'KGS', 'сом'."""
+    return str(get_currency_symbol(currency, locale=str(get_locale() or "en")))
 
 
 def format_distance(length_m: float) -> str:

@@ -74,6 +74,11 @@ def tour_bbox(app: Flask) -> BBox:
     return bbox_around((stop.lonlat for stop in tour_of(app).stops), margin_m=margin_m)
 
 
+def init_app(app: Flask) -> None:
+    """Build the router once, at start-up, into ``app.extensions["router"]``."""
+    app.extensions["router"] = make_router(app)
+
+
 def make_router(app: Flask) -> Router:
     """Route on the street files if there are any, else along the tour's own path.
 

@@ -216,8 +216,9 @@ RouteLeg = Callable[[str, LonLat, str, LonLat], Leg]
 def leg_router() -> RouteLeg | None:
     """Route one leg over the streets, or None when the app has no street data.
 
-    The router is the one `web.cli` builds at start-up (``extensions["router"]``);
-    one that only follows the tour's own path is no help for a new order.
+    The router is the one `web.services.routing` builds at start-up
+    (``extensions["router"]``); one that only follows the tour's own path is no
+    help for a new order.
     """
     router = current_app.extensions.get("router")
     if router is None or getattr(router, "source", None) != "streets":
