@@ -95,7 +95,9 @@ def total_min(page):
 
 def test_sign_in_and_wrong_password(page, guard):
     page.goto("/guide/tours/interhelpo/plan")
-    expect(page).to_have_url(re.compile(r"/guide/login\?next=/guide/plan"))
+    expect(page).to_have_url(
+        re.compile(r"/guide/login\?next=/guide/tours/interhelpo/plan")
+    )
     page.get_by_label("User name").fill("anna")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
@@ -104,7 +106,7 @@ def test_sign_in_and_wrong_password(page, guard):
     guard.console_errors[:] = [e for e in guard.console_errors if "401" not in e]
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/guide/plan$"))
+    expect(page).to_have_url(re.compile(r"/guide/tours/interhelpo/plan$"))
     expect(page.get_by_role("heading", name="Plan the route")).to_be_visible()
 
 
