@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,33 @@ from flask import Flask
 
 from geo.loader import load_tours
 from web import settings
+
+ROOT = Path(__file__).resolve().parent
+# Keys from examples and tutorials: anyone could sign a session with them.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {
+        "dev",
+        "development",
+        "secret",
+        "secret-key",
+        "secret_key",
+        "changeme",
+        "change-me",
+        "change_me",
+        "test",
+        "testing",
+        "default",
+        "password",
+        "key",
+    }
+)
+MIN_SECRET_LENGTH = 16
+NO_SECRET = (
+    "The guide needs a SECRET_KEY of at least 16 random characters, not a known "
+    "default. Set FLASK_SECRET_KEY, e.g. export FLASK_SECRET_KEY=$(python3 -c "
+    "'import secrets; print(secrets.token_hex(32))'), or start the guide with "
+    "./scripts/start.sh (scripts/setup.sh keeps one in instance/secret_key)."
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # Tests say all they need: no instance/config.py, no FLASK_* of the shell.
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SECRET_KEY"] = secret_key(app)
 
     # Loaded once: a broken data file stops the start-up here, naming the field.
     tours = load_tours(Path(app.config["TOUR_DATA"]), app.config["DEFAULT_TOUR"])
@@ -34,3 +63,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     register(app)  # the services (the router among them), the error path, the rooms
     return app
+
+
+def secret_key(app: Flask) -> str:
+    """The configured key, else the one in SECRET_KEY_FILE; refuse a weak one.
+
+    Debug and testing runs without a key get a throw-away random one.
+    """
+    key = str(app.config.get("SECRET_KEY") or "")
+    path = Path(app.config["SECRET_KEY_FILE"])
+    if not key and path.is_file():
+        key = path.read_text().strip()
+    weak = key.strip().casefold() in KNOWN_DEFAULT_SECRETS
+    if key and not weak and len(key) >= MIN_SECRET_LENGTH:
+        return key
+    if app.debug or app.testing:
+        return key if key and app.testing else secrets.token_hex(32)
+    raise RuntimeError(NO_SECRET)

@@ -46,6 +46,14 @@ MESSAGES: dict[str, str] = {
     " (more than {limit_m:.0f} m)",
     "approximate_leg": "{stop} -> {other}: {approximate_m:.0f} m of"
     " {length_m:.0f} m are approximate, not along known streets",
+    "no_photo": "{stop}: no photo",
+    "photo_without_alt": "{stop}: photo {photo} has no alt text in {lang}",
+    "photo_over_budget": "{stop}: photo {photo} weighs {kb:.0f} KB at {width} px,"
+    " over the {limit_kb:.0f} KB budget",
+    "recording_over_budget": "{stop}: the {lang} recording is {mb:.1f} MB,"
+    " over the {limit_mb:.0f} MB budget",
+    "recording_too_long": "{stop}: the {lang} recording takes {duration_min:.1f} min,"
+    " longer than the {dwell_min:g} min dwell",
 }
 
 
@@ -242,3 +250,113 @@ def distance_to_path_m(point: LonLat, path: Sequence[LonLat]) -> float:
         t = 0.0 if span == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / span))
         best = min(best, math.hypot(ax + t * dx, ay + t * dy))
     return best
+
+
+@dataclass(frozen=True)
+class PhotoFacts:
+    """What the check needs to know of one photo of a stop."""
+
+    stop: str
+    number: int  # 1 for the stop's first photo
+    alt: dict[str, str]
+    width: int  # of the rendition phones download (960 px, or narrower)
+    bytes: int
+    budget_bytes: int
+
+
+@dataclass(frozen=True)
+class RecordingFacts:
+    """What the check needs to know of one recording."""
+
+    stop: str
+    lang: str
+    duration_s: float
+    bytes: int
+    budget_bytes: int
+
+
+def check_media(
+    tour: Tour, photos: Sequence[PhotoFacts], recordings: Sequence[RecordingFacts]
+) -> list[Problem]:
+    """Problems of the tour's photos and recordings, errors first.
+
+    A stop without a photo is a warning; a photo without alt text in one of the
+    tour's languages, a file over its budget, and a recording longer than the time
+    spent at the stop are errors.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from geo.loader import load_tour
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> first = tour.stops[0].id
+    >>> alt = {"en": "A gate", "ru": "Ворота", "cs": "Brána", "sk": "Brána"}
+    >>> photo = PhotoFacts(first, 1, alt, 960, 90_000, 150 * 1024)
+    >>> [(p.code, p.params.get("lang")) for p in check_media(tour, [photo], [])
+    ...  if p.stop == first]
+    [('photo_without_alt', 'ky')]
+    """
+    problems: list[Problem] = []
+    by_stop: dict[str, list[PhotoFacts]] = {}
+    for photo in photos:
+        by_stop.setdefault(photo.stop, []).append(photo)
+    dwell = {stop.id: stop.dwell_min for stop in tour.stops}
+    for stop in tour.stops:
+        mine = by_stop.get(stop.id, [])
+        if not mine:
+            problems.append(Problem("no_photo", "warning", stop.id))
+        for photo in mine:
+            for lang in tour.languages:
+                if not photo.alt.get(lang, "").strip():
+                    problems.append(
+                        Problem(
+                            "photo_without_alt",
+                            "error",
+                            stop.id,
+                            {"photo": photo.number, "lang": lang},
+                        )
+                    )
+            if photo.bytes > photo.budget_bytes:
+                problems.append(
+                    Problem(
+                        "photo_over_budget",
+                        "error",
+                        stop.id,
+                        {
+                            "photo": photo.number,
+                            "kb": photo.bytes / 1024,
+                            "width": photo.width,
+                            "limit_kb": photo.budget_bytes / 1024,
+                        },
+                    )
+                )
+    for rec in recordings:
+        if rec.stop not in dwell:
+            continue
+        if rec.bytes > rec.budget_bytes:
+            problems.append(
+                Problem(
+                    "recording_over_budget",
+                    "error",
+                    rec.stop,
+                    {
+                        "lang": rec.lang,
+                        "mb": rec.bytes / 1024 / 1024,
+                        "limit_mb": rec.budget_bytes / 1024 / 1024,
+                    },
+                )
+            )
+        if rec.duration_s > dwell[rec.stop] * 60:
+            problems.append(
+                Problem(
+                    "recording_too_long",
+                    "error",
+                    rec.stop,
+                    {
+                        "lang": rec.lang,
+                        "duration_min": rec.duration_s / 60,
+                        "dwell_min": dwell[rec.stop],
+                    },
+                )
+            )
+    return sorted(problems, key=lambda p: p.severity != "error")

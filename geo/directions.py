@@ -1,8 +1,9 @@
-"""Turn-by-turn walking directions in plain English and Russian, from street names."""
+"""Turn-by-turn walking directions from street names, per language phrase files."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,8 +12,13 @@ from babel.units import format_unit
 from geo.distance import LonLat
 from geo.distance import bearing_deg
 from geo.network import Street
+from geo.phrasebook import LANG_DIR
+from geo.phrasebook import REFERENCE
+from geo.phrasebook import Forms
+from geo.phrasebook import Phrasebook
+from geo.phrasebook import PhrasebookError
+from geo.phrasebook import phrasebook
 
-LANGUAGES = ("en", "ru")
 MIN_STEP_M = 20.0
 """Steps shorter than this (a kink at a dual carriageway) fold into a neighbour."""
 
@@ -24,108 +30,88 @@ FUCIK_LON = 74.5622
 LEV_TOLSTOY_LON = 74.587
 """Shabdan Baatyr St west of this longitude was Lev Tolstoy St until 2025-26."""
 
+FALLBACK_LANGUAGE = REFERENCE
+"""Directions in a language without a phrase file are given in this one."""
+
 
 @dataclass(frozen=True)
 class StreetLabel:
-    """How a street is named to people.
+    """Which street a step follows, language-neutral.
 
-    Russian needs a form after «по» (along) and after «на» (onto); abbreviated
-    names (``ул. Интергельпо``) are the same in both.
+    ``key`` names a street the phrase files know (``geo/lang/*.json``,
+    ``streets``); for any other street ``names`` holds its OSM names
+    (``""`` the plain one, ``"ru"`` for ``name:ru``...), from which each
+    language picks its own.
     """
 
-    en: str
-    ru_along: str
-    ru_onto: str
+    key: str | None = None
+    names: tuple[tuple[str, str], ...] = ()
+
+    def forms(self, book: Phrasebook) -> Forms | None:
+        """How ``book``'s language says along/onto this street, if it can."""
+        if self.key == TOUR_PATH_KEY:
+            return book.tour_path
+        if self.key is not None:
+            return book.streets.get(self.key)
+        return book.other_street(dict(self.names))
+
+    def text(self, lang: str) -> str:
+        """The phrase for walking along it in ``lang`` (for people and tests)."""
+        book = _book(lang)
+        forms = self.forms(book) or book.unnamed
+        return forms.along
+
+    def name(self, lang: str) -> str | None:
+        """The street's plain name in ``lang``, for a map label.
+
+        A language whose phrase file gives a listed street only in declined
+        forms (``po Čujské třídě``) labels it with the reference name.
+        """
+        book = _book(lang)
+        if self.key == TOUR_PATH_KEY:
+            return None
+        if self.key is not None:
+            return book.names.get(self.key) or _book(FALLBACK_LANGUAGE).names.get(
+                self.key
+            )
+        return book.other_name(dict(self.names))
 
 
-def _label(en: str, ru: str) -> StreetLabel:
-    return StreetLabel(en=en, ru_along=ru, ru_onto=ru)
+TOUR_PATH_KEY = "tour-path"
+TOUR_PATH = StreetLabel(TOUR_PATH_KEY)
 
-
-CHUI_DENG = _label(
-    "Chui Ave (formerly Deng Xiaoping Ave)", "пр. Чуй (бывш. пр. Дэн Сяопина)"
-)
-SHABDAN_TOLSTOY = _label(
-    "Shabdan Baatyr St (formerly Lev Tolstoy St)",
-    "ул. Шабдан Баатыра (бывш. ул. Льва Толстого)",
-)
-MANAS_FUCIK = _label("Manas St (formerly Fučík St)", "ул. Манаса (бывш. ул. Фучика)")
-TOUR_PATH = StreetLabel("the tour path", "маршруту экскурсии", "маршрут экскурсии")
-
-# Display names of the slugs in ../shared/geodata (see its SOURCE.md): the upstream
-# OSM data already uses the 2025-26 names, the tour's stories the old ones.
-SLUG_LABELS: dict[str, StreetLabel] = {
-    "chuy": _label("Chui Ave", "пр. Чуй"),
-    "zhibek": _label("Jibek Jolu Ave", "пр. Жибек Жолу"),
-    "s-intergel-po-kocosu": _label("Intergelpo St", "ул. Интергельпо"),
-    "manas": MANAS_FUCIK,
-    "s-fucik-ulius-kocosu": MANAS_FUCIK,
-    "s-dimitrov-kocosu": _label("Dimitrov St", "ул. Димитрова"),
-    "s-imanaly-ajdarbekov-kocosu": _label(
-        "I. Aidarbekov St (formerly Molodaya Gvardiya Blvd)",
-        "ул. И. Айдарбекова (бывш. бул. Молодой Гвардии)",
-    ),
-    "aitmatov": _label(
-        "Aitmatov Ave (formerly Manas Ave)", "пр. Айтматова (бывш. пр. Манаса)"
-    ),
-    "shabdan": _label("Shabdan Baatyr St", "ул. Шабдан Баатыра"),
-    "s-lev-tolstoj-kocosu": _label("Lev Tolstoy St", "ул. Льва Толстого"),
-    "s-toktogul-kocosu": _label("Toktogul St", "ул. Токтогула"),
-    "s-toktogula": _label("Toktogul St", "ул. Токтогула"),
-    "s-kiev-kocosu": _label("Kievskaya St", "ул. Киевская"),
-    "s-moskva-kocosu": _label("Moskovskaya St", "ул. Московская"),
-    "s-togolok-moldo-kocosu": _label("Togolok Moldo St", "ул. Тоголок Молдо"),
-    "s-togolok-moldo": _label("Togolok Moldo St", "ул. Тоголок Молдо"),
-    "abdrakhmanov": _label("Abdrakhmanov St", "ул. Абдрахманова"),
-    "s-ibraimov-kocosu": _label("Ibraimov St", "ул. Ибраимова"),
-    "s-mihail-frunze-kocosu": _label("Frunze St", "ул. Фрунзе"),
-    "s-kasymaly-baalinov-kocosu": _label("K. Bayalinov St", "ул. К. Баялинова"),
-    "s-joomart-bokonbaev-kocosu": _label("J. Bokonbaev St", "ул. Ж. Боконбаева"),
-    "s-ryskulov-kocosu": _label("Ryskulov St", "ул. Рыскулова"),
-    "s-ryskulova": _label("Ryskulov St", "ул. Рыскулова"),
-    "s-pavlov-kocosu": _label("Pavlov St", "ул. Павлова"),
-    "s-kulieva": _label("Kulieva St", "ул. Кулиева"),
-    "s-osmonkul-kocosu": _label("Osmonkul St", "ул. Осмонкула"),
-    "s-urkua-salieva-kocosu": _label("Urkuya Salieva St", "ул. Уркуи Салиевой"),
-    "s-kurmanjan-datka-kocosu": _label("Kurmanjan Datka St", "ул. Курманжан Датки"),
-    "s-kurmanjan-datka": _label("Kurmanjan Datka St", "ул. Курманжан Датки"),
-    "s-jajyl-baatyr-kocosu": _label("Jaiyl Baatyr St", "ул. Жайыл Баатыра"),
-    "s-asanalieva-usengazy": _label("U. Asanaliev St", "ул. У. Асаналиева"),
-    "s-usongazy-asanaliev-kocosu": _label("U. Asanaliev St", "ул. У. Асаналиева"),
-    "s-erkinbek-matyev-kocosu": _label("E. Matyev St", "ул. Э. Матыева"),
-    "s-sadyrbaeva-dooronbeka": _label("D. Sadyrbaev St", "ул. Д. Садырбаева"),
+# The slugs in ../shared/geodata (see its SOURCE.md) that name one street twice;
+# every other known slug is its own key in the phrase files. The upstream OSM
+# data already uses the 2025-26 names, the tour's stories the old ones.
+SLUG_ALIASES = {
+    "s-fucik-ulius-kocosu": "manas",
+    "s-toktogula": "s-toktogul-kocosu",
+    "s-togolok-moldo": "s-togolok-moldo-kocosu",
+    "s-ryskulova": "s-ryskulov-kocosu",
+    "s-kurmanjan-datka": "s-kurmanjan-datka-kocosu",
+    "s-asanalieva-usengazy": "s-usongazy-asanaliev-kocosu",
 }
+RENAMED_WEST_OF = {
+    "chuy": (FUCIK_LON, "chuy-formerly-deng-xiaoping"),
+    "shabdan": (LEV_TOLSTOY_LON, "shabdan-formerly-lev-tolstoy"),
+}
+"""Slugs whose western stretch is named with its old name too: (lon, key)."""
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$|^[a-z]+$")
-# Russian street words, abbreviated so the name needs no declension after по/на.
-_RU_KINDS = (
-    (re.compile(r"^(?:улица|ул\.)\s+(.+)$|^(.+?)\s+(?:улица|көчөсү)$", re.I), "ул."),
-    (
-        re.compile(
-            r"^(?:проспект|пр-т)\s+(.+)$|^(.+?)\s+(?:проспект|проспектиси)$", re.I
-        ),
-        "пр.",
-    ),
-    (
-        re.compile(r"^(?:переулок|пер\.)\s+(.+)$|^(.+?)\s+(?:переулок|тупиги)$", re.I),
-        "пер.",
-    ),
-    (re.compile(r"^(?:бульвар)\s+(.+)$|^(.+?)\s+(?:бульвар|бульвары)$", re.I), "бул."),
-)
 
 
 def street_label(street: Street | None, lon: float) -> StreetLabel | None:
-    """Return how to name a street to people, or None for an unnamed one.
+    """Return which street this is, or None for an unnamed one.
 
     ``lon`` is where on the street the walker is: Chui Ave west of Fučík St is
     named with its old name too.
 
     Examples
     --------
-    >>> street_label(Street(names={"": "chuy"}), 74.560).en
-    'Chui Ave (formerly Deng Xiaoping Ave)'
-    >>> street_label(Street(names={"": "chuy"}), 74.566).en
-    'Chui Ave'
+    >>> street_label(Street(names={"": "chuy"}), 74.560).text("en")
+    'on Chui Ave (formerly Deng Xiaoping Ave)'
+    >>> street_label(Street(names={"": "chuy"}), 74.566).text("cs")
+    'po Čujské třídě'
     >>> street_label(Street(names={"": "s-unknown-kocosu"}), 74.56) is None
     True
     """
@@ -134,27 +120,32 @@ def street_label(street: Street | None, lon: float) -> StreetLabel | None:
     if street.highway == "tour-path":
         return TOUR_PATH
     raw = street.names.get("", "")
-    if raw == "chuy" and lon < FUCIK_LON:
-        return CHUI_DENG
-    if raw == "shabdan" and lon < LEV_TOLSTOY_LON:
-        return SHABDAN_TOLSTOY
-    if raw in SLUG_LABELS:
-        return SLUG_LABELS[raw]
+    english = _book(FALLBACK_LANGUAGE)
+    key = SLUG_ALIASES.get(raw, raw)
+    if key not in english.streets:
+        # A hand-drawn way (tour_data/connectors.osm) tagged with a known
+        # street's English name is that street, so its steps join up.
+        by_name = {name: known for known, name in english.names.items()}
+        key = by_name.get(street.names.get("en", ""), key)
+    if key in RENAMED_WEST_OF:
+        west_of, renamed = RENAMED_WEST_OF[key]
+        if lon < west_of:
+            key = renamed
+    if key in english.streets:
+        return StreetLabel(key)
+    names = {k: v.strip() for k, v in street.names.items() if v.strip()}
     if _SLUG.match(raw):
-        raw = ""  # a data slug we have no display name for is no name at all
-    en = street.names.get("en") or raw
-    ru = _abbreviate_ru(street.names.get("ru") or raw)
-    if not en or not ru:
+        names.pop("", None)  # a data slug we have no display name for is no name
+    if not names:
         return None
-    return _label(en, ru)
+    return StreetLabel(names=tuple(sorted(names.items())))
 
 
-def _abbreviate_ru(name: str) -> str:
-    for pattern, short in _RU_KINDS:
-        match = pattern.match(name.strip())
-        if match:
-            return f"{short} {match.group(1) or match.group(2)}"
-    return name
+def _book(lang: str) -> Phrasebook:
+    book = phrasebook(lang)
+    if book is None:
+        raise PhrasebookError(LANG_DIR / f"{lang}.json", None, "missing")
+    return book
 
 
 @dataclass(frozen=True)
@@ -198,8 +189,8 @@ def build_steps(segments: Sequence[Segment]) -> tuple[Step, ...]:
     >>> east = Segment((74.558, 42.8752), (74.563, 42.8752), 409.0,
     ...                Street(names={"": "s-kiev-kocosu"}))
     >>> steps = build_steps([south, east])
-    >>> [(s.label.en, round(s.length_m)) for s in steps if s.label]
-    [('Intergelpo St', 278), ('Kievskaya St', 409)]
+    >>> [(s.label.key, round(s.length_m)) for s in steps if s.label]
+    [('s-intergel-po-kocosu', 278), ('s-kiev-kocosu', 409)]
     >>> round(steps[1].turn_deg or 0.0)
     -90
     """
@@ -280,52 +271,6 @@ def _signed_turn(before_deg: float, after_deg: float) -> float:
     return (after_deg - before_deg + 540.0) % 360.0 - 180.0
 
 
-_HEADINGS = {
-    "en": (
-        "north",
-        "north-east",
-        "east",
-        "south-east",
-        "south",
-        "south-west",
-        "west",
-        "north-west",
-    ),
-    "ru": (
-        "на север",
-        "на северо-восток",
-        "на восток",
-        "на юго-восток",
-        "на юг",
-        "на юго-запад",
-        "на запад",
-        "на северо-запад",
-    ),
-}
-_TURNS = {
-    "en": {
-        "straight": "continue straight",
-        "slight left": "bear left",
-        "slight right": "bear right",
-        "left": "turn left",
-        "right": "turn right",
-        "sharp left": "turn sharp left",
-        "sharp right": "turn sharp right",
-        "u-turn": "turn back",
-    },
-    "ru": {
-        "straight": "продолжайте прямо",
-        "slight left": "держитесь левее",
-        "slight right": "держитесь правее",
-        "left": "поверните налево",
-        "right": "поверните направо",
-        "sharp left": "поверните резко налево",
-        "sharp right": "поверните резко направо",
-        "u-turn": "развернитесь",
-    },
-}
-
-
 def turn_kind(turn_deg: float) -> str:
     """Name a change of heading: ``straight``, ``slight left``, ``right``, ...
 
@@ -375,8 +320,6 @@ def format_distance(length_m: float, lang: str) -> str:
     --------
     >>> format_distance(283, "en"), format_distance(1234, "ru")
     ('280 m', '1,2 км')
-    >>> format_distance(1260, "cs"), format_distance(460, "ky")
-    ('1,3 km', '460 м')
     >>> format_distance(1000, "en")
     '1.0 km'
     """
@@ -386,12 +329,35 @@ def format_distance(length_m: float, lang: str) -> str:
     return str(format_unit(value, "length-meter", "short", "#,##0", lang))
 
 
-def _heading(heading_deg: float, lang: str) -> str:
-    return _HEADINGS[lang][round(heading_deg / 45.0) % 8]
+@dataclass(frozen=True)
+class Directions:
+    """Sentences for a route, and the language they are really in.
+
+    ``lang`` differs from ``requested`` when the requested language has no
+    phrase file: the sentences are then in English, and ``fallback`` says so
+    for the web layer to tell the visitor.
+    """
+
+    lines: tuple[str, ...]
+    lang: str
+    requested: str
+
+    @property
+    def fallback(self) -> bool:
+        """True when the directions are not in the language asked for."""
+        return self.lang != self.requested
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
 
 
-def describe(steps: Sequence[Step], lang: str) -> list[str]:
-    """Write the steps as sentences in ``lang`` (``en`` or ``ru``; others get English).
+def describe(steps: Sequence[Step], lang: str) -> Directions:
+    """Write the steps as sentences in ``lang``, from its phrase file.
+
+    A language without one gets English, flagged as ``fallback``.
 
     Examples
     --------
@@ -403,50 +369,55 @@ def describe(steps: Sequence[Step], lang: str) -> list[str]:
     ...     print(line.replace("(formerly Deng Xiaoping Ave)", "(...)"))
     Walk south on Intergelpo St for 280 m, then turn left onto Chui Ave (...).
     Walk east on Chui Ave (...) for 410 m to arrive.
-    >>> print(describe(build_steps([south, east]), "ru")[0][:60])
-    Идите на юг по ул. Интергельпо 280 м, затем поверните налево
+    >>> print(describe(build_steps([south, east]), "ky").lines[0].split(",")[0])
+    Интергельпо көчөсү менен түштүккө 280 м басыңыз
+    >>> describe(build_steps([south]), "xx").fallback
+    True
     """
-    lang = lang if lang in LANGUAGES else "en"
-    sentence = _sentence_ru if lang == "ru" else _sentence_en
-    return [
-        sentence(step, steps[i + 1] if i + 1 < len(steps) else None)
+    book = phrasebook(lang)
+    if book is None:
+        book = _book(FALLBACK_LANGUAGE)
+    lines = tuple(
+        _sentence(book, step, steps[i + 1] if i + 1 < len(steps) else None)
         for i, step in enumerate(steps)
-    ]
+    )
+    return Directions(lines=lines, lang=book.lang, requested=lang)
 
 
-def _sentence_en(step: Step, following: Step | None) -> str:
-    distance = format_distance(step.length_m, "en")
-    heading = _heading(step.heading_deg, "en")
+def _forms(book: Phrasebook, label: StreetLabel | None) -> Forms:
+    forms = label.forms(book) if label else None
+    return forms or book.unnamed
+
+
+def _sentence(book: Phrasebook, step: Step, following: Step | None) -> str:
+    distance = format_distance(step.length_m, book.lang)
+    heading = book.headings[round(step.heading_deg / 45.0) % 8]
     if step.approximate:
-        text = f"Walk about {distance} {heading} in a straight line (no mapped path)"
+        walk = book.sentences["walk_unmapped"].format(
+            heading=heading, distance=distance
+        )
     else:
-        name = step.label.en if step.label else "an unnamed street"
-        text = f"Walk {heading} on {name} for {distance}"
+        along = _forms(book, step.label).along
+        walk = book.sentences["walk"].format(
+            heading=heading, distance=distance, along=along
+        )
     if following is None:
-        return f"{text} to arrive."
-    turn = _TURNS["en"][turn_kind(following.turn_deg or 0.0)]
-    if following.approximate:
-        return f"{text}, then {turn}."
-    onto = following.label.en if following.label else "an unnamed street"
-    return f"{text}, then {turn} onto {onto}."
-
-
-def _sentence_ru(step: Step, following: Step | None) -> str:
-    distance = format_distance(step.length_m, "ru")
-    heading = _heading(step.heading_deg, "ru")
-    if step.approximate:
-        text = f"Идите около {distance} {heading} по прямой (пути на карте нет)"
-    else:
-        along = step.label.ru_along if step.label else "безымянной улице"
-        text = f"Идите {heading} по {along} {distance}"
-    if following is None:
-        return f"{text} до места назначения."
+        return _capitalized(book.sentences["arrive"].format(walk=walk))
     kind = turn_kind(following.turn_deg or 0.0)
+    turn = book.turns[kind]
     if following.approximate:
-        then = "идите прямо" if kind == "straight" else _TURNS["ru"][kind]
-        return f"{text}, затем {then}."
-    if kind == "straight":
-        along = following.label.ru_along if following.label else "безымянной улице"
-        return f"{text}, затем {_TURNS['ru'][kind]} по {along}."
-    onto = following.label.ru_onto if following.label else "безымянную улицу"
-    return f"{text}, затем {_TURNS['ru'][kind]} на {onto}."
+        return _capitalized(
+            book.sentences["then_unmapped"].format(walk=walk, turn=turn)
+        )
+    forms = _forms(book, following.label)
+    template = book.sentences["then_straight" if kind == "straight" else "then_turn"]
+    return _capitalized(
+        template.format(
+            walk=walk, turn=turn, next_along=forms.along, next_onto=forms.onto
+        )
+    )
+
+
+def _capitalized(sentence: str) -> str:
+    # Templates may start with a heading or a street phrase in lower case.
+    return sentence[:1].upper() + sentence[1:]

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class TourDataError(ValueError):
-    """Tour data on disk is malformed: the message names file, feature and field."""
+    """Tour data on disk is malformed: the message names file, feature and field.
 
-    def __init__(self, path: str, feature: str | None, field: str | None, problem: str):
+    ``code`` and ``params`` say the same as ``problem`` for a program, so that a
+    form can explain it in a person's words: ``"out_of_range"`` with ``low`` and
+    ``high``, ``"not_number"``, ``"missing"``, ``"empty"``, ``"not_url"`` with
+    ``url``, ``"no_url"`` (no source has one), ``"no_sources"``, ``"not_slug"``,
+    ``"not_choice"``, ``"unknown_zone"``,
+    or ``"invalid"`` for anything else.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        feature: str | None,
+        field: str | None,
+        problem: str,
+        *,
+        code: str = "invalid",
+        params: Mapping[str, object] | None = None,
+    ):
         self.path = path
         self.feature = feature
         self.field = field
         self.problem = problem
+        self.code = code
+        self.params: Mapping[str, object] = dict(params or {})
         where = path
         if feature is not None:
             where += f", feature {feature}"

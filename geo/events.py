@@ -3,6 +3,10 @@
 Times are local wall-clock times in the tour's city. A start given as a date
 alone (``"2019-11-01"``) makes an all-day event; ``approximate`` marks dates
 the sources do not pin down, with ``date_note`` saying what is known.
+
+A title and a venue are names, kept as the listing gives them (one string, the
+same in every language). Either may be missing, not both: an event without a
+title is shown by its venue and time.
 """
 
 from __future__ import annotations
@@ -29,11 +33,11 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 
 @dataclass(frozen=True)
 class Event:
-    """One event: texts by language, local start/end, optional venue position."""
+    """One event: its names, texts by language, local start/end, venue position."""
 
     id: str
-    title: Text
-    venue: Text | None
+    title: str | None
+    venue: str | None
     start: datetime
     end: datetime | None
     all_day: bool
@@ -50,7 +54,7 @@ class Event:
 
         Examples
         --------
-        >>> e = Event("x", {}, {}, datetime(2019, 11, 1), None, True, False, None,
+        >>> e = Event("x", "X", None, datetime(2019, 11, 1), None, True, False, None,
         ...           {}, None, None, ())
         >>> e.last_moment
         datetime.datetime(2019, 11, 2, 0, 0)
@@ -161,10 +165,13 @@ def _event(fields: Fields) -> Event:
         fields.fail(
             "date_note", "an approximate date needs a note saying what is known"
         )
+    title, venue = _name(fields, "title"), _name(fields, "venue")
+    if title is None and venue is None:
+        fields.fail("title", "an event needs a title or a venue")
     return Event(
         id=event_id,
-        title=fields.required_text("title"),
-        venue=fields.text("venue", required=False),
+        title=title,
+        venue=venue,
         start=start,
         end=end,
         all_day=all_day,
@@ -175,6 +182,15 @@ def _event(fields: Fields) -> Event:
         lonlat=_lonlat(fields),
         sources=fields.sources(),
     )
+
+
+def _name(fields: Fields, field: str) -> str | None:
+    value = fields.raw(field, required=False)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        fields.fail(field, f"expected the name as one non-empty string, got {value!r}")
+    return " ".join(value.split())
 
 
 def _time(fields: Fields, field: str) -> tuple[datetime, bool]:

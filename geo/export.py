@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
 from geo.geojson import feature_collection
 from geo.geojson import line_feature
 from geo.geojson import point_feature
+from geo.placeholders import settle
 from geo.tour import Leg
 from geo.tour import Stop
 from geo.tour import StopKind
+from geo.tour import StreetName
+from geo.tour import Text
 from geo.tour import Tour
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
@@ -60,7 +64,10 @@ def stop_to_feature(stop: Stop) -> dict[str, Any]:
         props["street_names"] = [
             {"old": dict(name.old), "new": dict(name.new)} for name in stop.street_names
         ]
-    props["sources"] = [{"url": s.url, "title": s.title} for s in stop.sources]
+    props["sources"] = [
+        {"url": s.url, "title": s.title} if s.url else {"title": s.title}
+        for s in stop.sources
+    ]
     return point_feature(stop.lonlat, props)
 
 
@@ -101,6 +108,7 @@ def route_collection(
     generated_by: str,
     attribution: str = OSM_ATTRIBUTION,
     street_files: Sequence[str] = (),
+    walks_m: Mapping[tuple[str, ...], float] | None = None,
 ) -> dict[str, Any]:
     """The legs as the ``route.geojson`` FeatureCollection.
 
@@ -109,12 +117,17 @@ def route_collection(
     >>> sorted(route_collection([], generated_by="flask tour build-route"))
     ['attribution', 'features', 'generated_by', 'street_files', 'type']
     """
-    return feature_collection(
-        (leg_to_feature(leg) for leg in legs),
-        attribution=attribution,
-        generated_by=generated_by,
-        street_files=list(street_files),
-    )
+    members: dict[str, Any] = {
+        "attribution": attribution,
+        "generated_by": generated_by,
+        "street_files": list(street_files),
+    }
+    if walks_m is not None:
+        members["walks"] = [
+            {"via": list(via), "length_m": round(length_m, 1)}
+            for via, length_m in walks_m.items()
+        ]
+    return feature_collection((leg_to_feature(leg) for leg in legs), **members)
 
 
 def dumps_route(collection: dict[str, Any]) -> str:
@@ -131,6 +144,63 @@ def dumps_route(collection: dict[str, Any]) -> str:
     lines = [json.dumps(leg, ensure_ascii=False) for leg in collection["features"]]
     opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n'
     return opening + ",\n".join(lines) + "\n]}\n"
+
+
+def settled(tour: Tour) -> Tour:
+    """The tour with placeholders naming stops it no longer walks turned into words.
+
+    A variant of fewer stops, written as data, must load on its own: a bearing to
+    a dropped stop is written out, and only walks through its own stops are kept.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from geo.loader import load_tour
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> short = reorder(tour, [s.id for s in tour.stops[:3]], tour.legs[:2])
+    >>> "{walk-time:" in settled(short).meeting_directions["en"]
+    False
+    """
+    keep = {stop.id for stop in tour.stops}
+    places = tour.places
+
+    def text(value: Text) -> Text:
+        return {lang: settle(item, lang, places, keep) for lang, item in value.items()}
+
+    def items(value: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        return {
+            lang: tuple(settle(item, lang, places, keep) for item in entries)
+            for lang, entries in value.items()
+        }
+
+    stops = [
+        dataclasses.replace(
+            stop,
+            name=text(stop.name),
+            summary=text(stop.summary),
+            narrative=text(stop.narrative),
+            look_for=items(stop.look_for),
+            position=dataclasses.replace(
+                stop.position, basis=text(stop.position.basis)
+            ),
+            site_note=text(stop.site_note) if stop.site_note is not None else None,
+            street_names=tuple(
+                StreetName(old=text(n.old), new=text(n.new)) for n in stop.street_names
+            ),
+        )
+        for stop in tour.stops
+    ]
+    walks = {via: m for via, m in tour.walks_m.items() if set(via) <= keep}
+    return dataclasses.replace(
+        tour,
+        stops=tuple(stops),
+        walks_m=walks,
+        title=text(tour.title),
+        description=text(tour.description),
+        meeting_point=text(tour.meeting_point),
+        meeting_directions=text(tour.meeting_directions),
+        what_to_bring=text(tour.what_to_bring),
+    )
 
 
 def reorder(tour: Tour, order: Sequence[str], legs: Sequence[Leg]) -> Tour:

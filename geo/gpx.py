@@ -11,7 +11,6 @@ import gpxpy.gpx
 
 from geo.distance import LonLat
 from geo.tour import Tour
-from geo.tour import pick
 
 CREATOR = "Interhelpo walking-tour guide"
 
@@ -25,6 +24,8 @@ class Waypoint:
     description: str
     url: str | None = None
     symbol: str = "Flag, Blue"
+    # More links after ``url`` (GPX 1.1 allows several): (href, text, MIME type).
+    extra_links: tuple[tuple[str, str, str], ...] = ()
 
 
 def path_to_gpx(
@@ -70,7 +71,42 @@ def path_to_gpx(
     track_element.segments.append(segment)
     gpx.tracks.append(track_element)
     xml: str = gpx.to_xml(version="1.1")
-    return xml
+    return _add_links(xml, waypoints)
+
+
+def _add_links(xml: str, waypoints: Sequence[Waypoint]) -> str:
+    """Write each waypoint's extra links after its first one (gpxpy keeps one).
+
+    Examples
+    --------
+    >>> point = Waypoint((74.5, 42.8), "A", "a", url="https://e.org/a",
+    ...                  extra_links=(("https://e.org/a.jpg", "Photo", "image/jpeg"),))
+    >>> xml = path_to_gpx(name="W", waypoints=[point], track=[point.lonlat])
+    >>> xml.count("<link ")  # the page, then the photo
+    2
+    """
+    parts: list[str] = []
+    position = 0
+    for point in waypoints:
+        start = xml.find("<wpt ", position)
+        if start < 0:
+            break
+        end = xml.find("</wpt>", start)
+        if not point.extra_links or not point.url:
+            parts.append(xml[position:end])
+            position = end
+            continue
+        after = xml.find("</link>", start, end) + len("</link>")
+        extra = "".join(
+            f'\n    <link href="{_attribute(href)}">'
+            f"\n      <text>{xml_escape(text)}</text>"
+            f"\n      <type>{xml_escape(kind)}</type>\n    </link>"
+            for href, text, kind in point.extra_links
+        )
+        parts.append(xml[position:after] + extra)
+        position = after
+    parts.append(xml[position:])
+    return "".join(parts)
 
 
 def _waypoint(point: Waypoint) -> gpxpy.gpx.GPXWaypoint:
@@ -113,8 +149,18 @@ def tour_track(tour: Tour) -> list[LonLat]:
     return track
 
 
-def tour_to_gpx(tour: Tour, lang: str, *, urls: Mapping[str, str], home: str) -> str:
+def tour_to_gpx(
+    tour: Tour,
+    lang: str,
+    *,
+    urls: Mapping[str, str],
+    home: str,
+    photos: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> str:
     """Write the whole tour: a waypoint per stop, the route in order, the path.
+
+    ``photos`` gives each stop's photos as (JPEG address, alt text): each becomes
+    one more link of its waypoint.
 
     Examples
     --------
@@ -129,16 +175,20 @@ def tour_to_gpx(tour: Tour, lang: str, *, urls: Mapping[str, str], home: str) ->
     waypoints = [
         Waypoint(
             lonlat=stop.lonlat,
-            name=f"{stop.order}. {pick(stop.name, lang)}",
-            description=pick(stop.summary, lang),
+            name=f"{stop.order}. {tour.text_in(stop.name, lang)}",
+            description=tour.text_in(stop.summary, lang),
             url=urls.get(stop.id),
             symbol="Flag, Green" if stop.kind == "meeting" else "Flag, Blue",
+            extra_links=tuple(
+                (href, text, "image/jpeg")
+                for href, text in (photos or {}).get(stop.id, ())
+            ),
         )
         for stop in tour.stops
     ]
     return path_to_gpx(
-        name=pick(tour.title, lang),
-        description=pick(tour.description, lang),
+        name=tour.text_in(tour.title, lang),
+        description=tour.text_in(tour.description, lang),
         waypoints=waypoints,
         track=tour_track(tour),
         url=home,

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from geo.distance import LonLat
 from geo.routing import Route
@@ -68,3 +69,23 @@ def build_legs(router: Router, stops: Sequence[tuple[str, LonLat]]) -> list[Leg]
         route_leg(from_id, to_id, router.route(start, end))
         for (from_id, start), (to_id, end) in zip(stops, stops[1:], strict=False)
     ]
+
+
+def build_walk(router: Router, via: Sequence[tuple[str, LonLat]]) -> dict[str, Any]:
+    """Route a walk through stops for a ``{walk-...}`` placeholder; sum its length.
+
+    Examples
+    --------
+    >>> from geo.network import Street
+    >>> from geo.network import graph_from_lines
+    >>> line = [(74.55826, 42.87766), (74.55798, 42.87511), (74.55771, 42.87251)]
+    >>> router = Router(graph_from_lines([(line, Street(names={"": "chuy"}))]))
+    >>> build_walk(router, [("c", line[2]), ("b", line[1]), ("a", line[0])])
+    {'via': ['c', 'b', 'a'], 'length_m': 574.4}
+    """
+    legs = build_legs(router, via)
+    length_m = sum(round(leg.length_m, 1) for leg in legs)
+    return {
+        "via": [stop_id for stop_id, _lonlat in via],
+        "length_m": round(length_m, 1),
+    }

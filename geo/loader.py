@@ -5,16 +5,23 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from typing import cast
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
 
+from geo import placeholders
 from geo.distance import LonLat
 from geo.distance import check_lonlat
 from geo.distance import path_length_m
 from geo.errors import BadCoordinateError
 from geo.errors import TourDataError
+from geo.placeholders import straight_walk_m
+from geo.placeholders import walks_in
 from geo.tour import Catalogue
 from geo.tour import Leg
 from geo.tour import Position
@@ -45,41 +52,56 @@ class Fields:
             self.fail(None, f"expected an object, got {type(data).__name__}")
         self.data: dict[str, Any] = data
 
-    def fail(self, field: str | None, problem: str) -> TourDataError:
-        raise TourDataError(str(self.path), self.feature, field, problem)
+    def fail(
+        self, field: str | None, problem: str, code: str = "invalid", **params: object
+    ) -> TourDataError:
+        raise TourDataError(
+            str(self.path), self.feature, field, problem, code=code, params=params
+        )
 
     def raw(self, field: str, *, required: bool = True) -> Any:
         if field not in self.data or self.data[field] is None:
             if required:
-                self.fail(field, "missing")
+                self.fail(field, "missing", "missing")
             return None
         return self.data[field]
 
     def string(self, field: str) -> str:
         value = self.raw(field)
         if not isinstance(value, str) or not value.strip():
-            self.fail(field, f"expected a non-empty string, got {value!r}")
+            self.fail(field, f"expected a non-empty string, got {value!r}", "empty")
         return cast(str, value)
 
     def number(self, field: str, *, low: float, high: float) -> float:
         value = self.raw(field)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(field, f"expected a number, got {value!r}")
+            self.fail(field, f"expected a number, got {value!r}", "not_number")
         number = float(value)
         if not math.isfinite(number) or not low <= number <= high:
-            self.fail(field, f"{value!r} is outside {low:g}..{high:g}")
+            self.fail(
+                field,
+                f"{value!r} is outside {low:g}..{high:g}",
+                "out_of_range",
+                low=low,
+                high=high,
+            )
         return number
 
     def integer(self, field: str) -> int:
         value = self.raw(field)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(field, f"expected a whole number, got {value!r}")
+            self.fail(field, f"expected a whole number, got {value!r}", "not_number")
         return cast(int, value)
 
     def choice(self, field: str, options: Sequence[str]) -> str:
         value = self.raw(field)
         if value not in options:
-            self.fail(field, f"{value!r} is not one of {', '.join(options)}")
+            self.fail(
+                field,
+                f"{value!r} is not one of {', '.join(options)}",
+                "not_choice",
+                options=tuple(options),
+            )
         return cast(str, value)
 
     def text(self, field: str, *, required: bool = True) -> Text | None:
@@ -98,7 +120,7 @@ class Fields:
         for lang in self.languages:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.fail(f"{field}.{lang}", "missing or empty")
+                self.fail(f"{field}.{lang}", "missing or empty", "empty")
         return {lang: value[lang].strip() for lang in self.languages}
 
     def _check_languages(self, field: str, value: dict[str, Any]) -> None:
@@ -133,18 +155,26 @@ class Fields:
     def sources(self, field: str = "sources") -> tuple[Source, ...]:
         value = self.raw(field)
         if not isinstance(value, list) or not value:
-            self.fail(field, "expected a non-empty list of sources")
+            self.fail(field, "expected a non-empty list of sources", "no_sources")
         sources = []
         for index, item in enumerate(value):
             where = f"{field}[{index}]"
             if not isinstance(item, dict):
                 self.fail(where, "expected an object with url and title")
             url, title = item.get("url"), item.get("title")
-            if not isinstance(url, str) or not re.match(r"^https?://\S+$", url):
-                self.fail(f"{where}.url", f"not a web address: {url!r}")
+            # A source known only by name (no address in the research) has no
+            # url; its title must then say so.
+            if url is not None and (
+                not isinstance(url, str) or not re.match(r"^https?://\S+$", url)
+            ):
+                self.fail(
+                    f"{where}.url", f"not a web address: {url!r}", "not_url", url=url
+                )
             if not isinstance(title, str) or not title.strip():
-                self.fail(f"{where}.title", "missing or empty")
+                self.fail(f"{where}.title", "missing or empty", "empty")
             sources.append(Source(url=url, title=title.strip()))
+        if all(source.url is None for source in sources):
+            self.fail(field, "at least one source needs a web address", "no_url")
         return tuple(sources)
 
 
@@ -263,8 +293,11 @@ def load_tour(folder: Path) -> Tour:
     stops = load_stops(folder / "stops.geojson", languages)
     speed_kmh = meta.number("walking_speed_kmh", low=1.0, high=10.0)
     route_path = folder / "route.geojson"
+    walks_m: dict[tuple[str, ...], float] | None = None
     if route_path.exists():
-        legs = load_legs(route_path, stops)
+        route = read_json(route_path)
+        legs = legs_from_data(route, route_path, stops)
+        walks_m = _walks(route, route_path, stops)
     else:
         legs = straight_legs(stops, speed_kmh)
     price = meta.sub("price")
@@ -273,7 +306,7 @@ def load_tour(folder: Path) -> Tour:
         meta.fail(
             "registration_required", f"expected true or false, got {registration!r}"
         )
-    return Tour(
+    tour = Tour(
         id=folder.name,
         languages=languages,
         default_language=meta.choice("default_language", languages),
@@ -287,12 +320,96 @@ def load_tour(folder: Path) -> Tour:
         what_to_bring=meta.required_text("what_to_bring"),
         registration_required=registration,
         phone=meta.string("phone"),
+        time_zone=_time_zone(meta),
         walking_speed_kmh=speed_kmh,
         attribution=meta.string("attribution"),
         sources=meta.sources(),
         stops=stops,
         legs=legs,
     )
+    ids = [stop.id for stop in stops]
+    for name, text in tour.texts():
+        _check_placeholders(meta, name, text, ids, walks_m)
+    if walks_m is None:
+        walks = walks_in(tour.all_texts())
+        walks_m = {via: straight_walk_m(tour.places.lonlats, via) for via in walks}
+    landmarks = {stop.id: stop.lonlat for stop in stops}
+    return replace(tour, walks_m=walks_m, landmarks=landmarks)
+
+
+def _check_placeholders(
+    fields: Fields,
+    name: str,
+    text: Text,
+    stop_ids: Sequence[str],
+    walks: Mapping[tuple[str, ...], float] | None,
+) -> None:
+    for lang, value in text.items():
+        try:
+            placeholders.check(value, lang, stop_ids, walks)
+        except placeholders.PlaceholderError as exc:
+            fields.fail(f"{name}.{lang}", str(exc))
+
+
+def check_stop_placeholders(
+    stop: Stop,
+    stop_ids: Sequence[str],
+    walks: Mapping[tuple[str, ...], float] | None,
+    *,
+    path: Path,
+    label: str,
+) -> None:
+    """Raise `TourDataError` unless every placeholder in the stop's texts can be filled.
+
+    Examples
+    --------
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> stop, ids = tour.stops[0], ["meeting-point"]
+    >>> try:
+    ...     check_stop_placeholders(stop, ids, None, path=Path("x"), label="0")
+    ... except TourDataError as exc:
+    ...     print(exc.field, exc.problem.split(": ")[1])
+    narrative.en unknown stop 'pishpek-station'
+    """
+    fields = Fields({}, path, label, ())
+    for name, text in stop.texts():
+        _check_placeholders(fields, name, text, stop_ids, walks)
+
+
+def _walks(
+    route: Any, path: Path, stops: Sequence[Stop]
+) -> dict[tuple[str, ...], float] | None:
+    """The ``walks`` route.geojson carries: ``[{"via": [ids], "length_m": m}]``."""
+    fields = Fields(route, path, None, ())
+    value = fields.raw("walks", required=False)
+    if value is None:
+        # Built before walks were computed: measure them in straight lines.
+        return None
+    if not isinstance(value, list):
+        fields.fail("walks", "expected a list")
+    ids = {stop.id for stop in stops}
+    walks: dict[tuple[str, ...], float] = {}
+    for index, item in enumerate(value):
+        entry = Fields(item, path, f"walk #{index}", ())
+        via = entry.raw("via")
+        if not isinstance(via, list) or len(via) < 2 or not set(via) <= ids:
+            entry.fail("via", f"expected two or more stop ids, got {via!r}")
+        walks[tuple(via)] = entry.number("length_m", low=0, high=1e6)
+    return walks
+
+
+def _time_zone(meta: Fields) -> str:
+    """The tour's IANA time zone name: its dates and times are wall-clock there."""
+    name = meta.string("time_zone")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        meta.fail(
+            "time_zone",
+            f"{name!r} is not an IANA time zone name such as 'Asia/Bishkek'",
+            "unknown_zone",
+        )
+    return name
 
 
 def _languages(meta: Fields) -> tuple[str, ...]:
@@ -316,7 +433,7 @@ def load_stops(path: Path, languages: Sequence[str]) -> tuple[Stop, ...]:
     Examples
     --------
     >>> data = Path(__file__).parents[1] / "tour_data" / "interhelpo"
-    >>> stops = load_stops(data / "stops.geojson", ["en", "ru"])
+    >>> stops = load_stops(data / "stops.geojson", ["en", "ru", "cs", "sk", "ky"])
     >>> [stop.order for stop in stops] == list(range(len(stops)))
     True
     """
@@ -330,20 +447,36 @@ def load_stops(path: Path, languages: Sequence[str]) -> tuple[Stop, ...]:
         _stop(feature, path, index, languages) for index, feature in enumerate(features)
     ]
     _check_sequence(stops, path)
+    ids = [stop.id for stop in stops]
+    for index, stop in enumerate(stops):
+        label = f"#{index} ({stop.id})"
+        check_stop_placeholders(stop, ids, None, path=path, label=label)
     return tuple(sorted(stops, key=lambda stop: stop.order))
 
 
 def stop_from_feature(
-    feature: Any, languages: Sequence[str], *, path: Path, index: int
+    feature: Any,
+    languages: Sequence[str],
+    *,
+    path: Path,
+    index: int,
+    tour: Tour | None = None,
 ) -> Stop:
     """Validate one stop Feature as the loader does (for stops edited in the browser).
+
+    With ``tour``, its placeholders must name the tour's stops and computed walks.
 
     Raises
     ------
     TourDataError
         Naming ``path``, the feature and the field.
     """
-    return _stop(feature, path, index, languages)
+    stop = _stop(feature, path, index, languages)
+    if tour is not None:
+        ids = [other.id for other in tour.stops]
+        label = _feature_label(feature, index)
+        check_stop_placeholders(stop, ids, tour.walks_m, path=path, label=label)
+    return stop
 
 
 def _feature_label(feature: Any, index: int) -> str:
@@ -361,7 +494,7 @@ def _stop(feature: Any, path: Path, index: int, languages: Sequence[str]) -> Sto
     props = Fields(outer.raw("properties"), path, label, languages)
     stop_id = props.string("id")
     if not SLUG.match(stop_id):
-        props.fail("id", f"{stop_id!r} is not a slug of a-z, 0-9 and -")
+        props.fail("id", f"{stop_id!r} is not a slug of a-z, 0-9 and -", "not_slug")
     position = props.sub("position")
     radius = props.number("arrival_radius_m", low=20, high=300)
     return Stop(

@@ -34,6 +34,9 @@ class MapParts:
     head: str
     body: str
     script: str
+    # Leaflet's own <script src> tags: the page puts them just before ``script``,
+    # at the end of the body, so that they do not hold up the first paint.
+    libraries: str = ""
 
 
 @dataclass(frozen=True)
@@ -301,21 +304,48 @@ def _popup_html(stop: Stop, lang: str, link: StopLink) -> str:
 
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', re.S)
 _CHARSET = re.compile(r"<meta http-equiv=\"content-type\"[^>]*>")
+_LIBRARY = re.compile(r'<script src="[^"]+"></script>')
 _PAGE_STYLE = re.compile(r"<style>\s*(?:html, body|#map) \{.*?</style>", re.S)
+# folium's inline ``L_NO_TOUCH = false`` sets what Leaflet assumes when unset;
+# the page's CSP allows no inline script, so it goes.
+_INLINE_FLAGS = re.compile(r"<script>\s*L_NO_TOUCH[^<]*</script>", re.S)
+
+
+def number_elements(element: Any, start: int = 0) -> int:
+    """Give ``element`` and its descendants ids ``m0``, ``m1``, ... in tree order.
+
+    folium names every element with a random id; numbered ones make the same
+    map render to the same script every time, in every process, so that the
+    script can be served as a file of its own and cached.
+    """
+    element._id = f"m{start}"
+    count = start + 1
+    for child in element._children.values():
+        count = number_elements(child, count)
+    return count
 
 
 def render_parts(fmap: folium.Map) -> MapParts:
     """Render the map into head, body and script pieces for our own page.
 
     folium's head forces ``user-scalable=no`` and full-page styles; they are
-    dropped here because our page sets its own viewport and layout.
+    dropped here because our page sets its own viewport and layout. Nothing
+    in the head or body is a script to run: that is all in ``script``.
     """
     root: Any = fmap.get_root()
+    number_elements(root)
     root.render()
     head = root.header.render()
-    for pattern in (_VIEWPORT, _CHARSET, _PAGE_STYLE):
+    for pattern in (_VIEWPORT, _CHARSET, _PAGE_STYLE, _INLINE_FLAGS):
         head = pattern.sub("", head)
-    return MapParts(head=head, body=root.html.render(), script=root.script.render())
+    libraries = "\n".join(_LIBRARY.findall(head))
+    head = _LIBRARY.sub("", head)
+    return MapParts(
+        head=head,
+        body=root.html.render(),
+        script=root.script.render(),
+        libraries=libraries,
+    )
 
 
 def build_meeting_map(

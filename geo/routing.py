@@ -404,13 +404,19 @@ def route_feature(route: Route, lang: str) -> dict[str, Any]:
     >>> route = Route(line, 111.2, 100.1, (), "streets", 0.0)
     >>> route_feature(route, "en")["properties"]["length_m"]
     111.2
+    >>> route_feature(route, "de")["properties"]["directions_lang"]
+    'en'
     """
+    directions = describe(route.directions, lang)
     properties = {
         "length_m": round(route.length_m, 1),
         "duration_s": round(route.duration_s),
         "street_m": round(route.street_m, 1),
         "approximate_m": round(route.approximate_m, 1),
         "source": route.source,
-        "directions": describe(route.directions, lang),
+        "directions": list(directions.lines),
+        # The language the directions are really in: English when ``lang`` has
+        # no phrase file (geo/lang), which the page tells the visitor.
+        "directions_lang": directions.lang,
     }
     return line_feature(route.coords, properties, digits=6)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Literal
 
 from geo.distance import LonLat
 from geo.errors import UnknownStopError
 from geo.errors import UnknownTourError
+from geo.placeholders import Places
+from geo.placeholders import fill
 
 Text = Mapping[str, str]
 """A text in several languages, keyed by language code."""
@@ -37,11 +42,26 @@ APPROXIMATE_TOLERANCE_M = 10.0
 PositionQuality = Literal["firm", "estimate"]
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'«„“(]?[A-ZÀ-ÞА-ЯЁ0-9])")
+
+
+def first_sentences(text: str, count: int) -> str:
+    """The first ``count`` sentences of a text's first paragraph.
+
+    >>> first_sentences("One. Two two. Three.", 2)
+    'One. Two two.'
+    >>> first_sentences("Сто лет назад. Весной 1925 года.\\n\\nДальше.", 5)
+    'Сто лет назад. Весной 1925 года.'
+    """
+    paragraph = text.strip().split("\n\n", 1)[0]
+    return " ".join(_SENTENCE_END.split(paragraph)[:count]).strip()
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where a fact comes from."""
+    """Where a fact comes from; ``url`` is None for a source known only by name."""
 
-    url: str
+    url: str | None
     title: str
 
 
@@ -80,6 +100,28 @@ class Stop:
     sources: tuple[Source, ...]
     street_names: tuple[StreetName, ...] = ()
     site_note: Text | None = None
+
+    def texts(self) -> Iterator[tuple[str, Text]]:
+        """Every text of the stop with its field name, as the data file spells it."""
+        yield "name", self.name
+        yield "summary", self.summary
+        yield "narrative", self.narrative
+        count = max((len(items) for items in self.look_for.values()), default=0)
+        for index in range(count):
+            yield (
+                f"look_for[{index}]",
+                {
+                    lang: items[index]
+                    for lang, items in self.look_for.items()
+                    if index < len(items)
+                },
+            )
+        yield "position.basis", self.position.basis
+        if self.site_note is not None:
+            yield "site_note", self.site_note
+        for index, names in enumerate(self.street_names):
+            yield f"street_names[{index}].old", names.old
+            yield f"street_names[{index}].new", names.new
 
     @property
     def lon(self) -> float:
@@ -127,11 +169,54 @@ class Tour:
     what_to_bring: Text
     registration_required: bool
     phone: str
+    time_zone: str
     walking_speed_kmh: float
     attribution: str
     sources: tuple[Source, ...]
     stops: tuple[Stop, ...]
     legs: tuple[Leg, ...]
+    walks_m: Mapping[tuple[str, ...], float] = field(default_factory=dict)
+    """Walking lengths for ``{walk-...}`` placeholders: stops visited -> metres."""
+    landmarks: Mapping[str, LonLat] = field(default_factory=dict)
+    """Every stop the data files know, so a shorter variant still fills its texts."""
+
+    TEXT_FIELDS = (
+        "title",
+        "description",
+        "meeting_point",
+        "meeting_directions",
+        "what_to_bring",
+    )
+
+    def texts(self) -> Iterator[tuple[str, Text]]:
+        """The tour's own texts (not the stops') with their field names."""
+        for name in self.TEXT_FIELDS:
+            yield name, getattr(self, name)
+
+    def all_texts(self) -> list[str]:
+        """Every text of the tour and its stops, in every language."""
+        texts = [value for _name, text in self.texts() for value in text.values()]
+        for stop in self.stops:
+            texts += [value for _name, text in stop.texts() for value in text.values()]
+        return texts
+
+    def text_in(self, text: Text, lang: str) -> str:
+        """``text`` in ``lang`` (English when missing), its placeholders filled."""
+        if not text:
+            return ""
+        chosen = lang if text.get(lang) else FALLBACK_LANGUAGE
+        if not text.get(chosen):
+            chosen = next(iter(text))
+        return fill(text[chosen], chosen, self.places)
+
+    @property
+    def places(self) -> Places:
+        """What placeholders are filled from: the pins, the walks, the speed."""
+        return Places(
+            lonlats={**self.landmarks, **{stop.id: stop.lonlat for stop in self.stops}},
+            walks_m=self.walks_m,
+            walking_speed_kmh=self.walking_speed_kmh,
+        )
 
     def stop(self, stop_id: str) -> Stop:
         """Return the stop with this id, or raise `UnknownStopError`."""
@@ -150,6 +235,16 @@ class Tour:
         previous = self.stops[index - 1] if index > 0 else None
         following = self.stops[index + 1] if index + 1 < len(self.stops) else None
         return previous, following
+
+    @property
+    def numbered_stops(self) -> tuple[Stop, ...]:
+        """The stops a walker counts (1, 2, ...): all but the meeting point."""
+        return tuple(stop for stop in self.stops if stop.kind != "meeting")
+
+    @property
+    def stop_count(self) -> int:
+        """How many numbered stops: "6 stops + meeting point" counts 6."""
+        return len(self.numbered_stops)
 
     @property
     def walk_length_m(self) -> float:

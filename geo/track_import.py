@@ -17,6 +17,11 @@ from dataclasses import dataclass
 
 import gpxpy
 import gpxpy.gpx
+from defusedxml import DTDForbidden
+from defusedxml import EntitiesForbidden
+from defusedxml import ExternalReferenceForbidden
+from defusedxml.ElementTree import ParseError
+from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from geo.distance import LonLat
 from geo.distance import check_lonlat
@@ -94,8 +99,15 @@ def read_track(data: bytes) -> list[LonLat]:
         )
     if not data.strip():
         raise EmptyTrackError("the file is empty")
-    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
-        raise TrackFormatError("GPX files do not declare a DOCTYPE or entities")
+    try:
+        # The whole file, before gpxpy sees it: no DTD, no entities, anywhere.
+        defused_fromstring(data, forbid_dtd=True)
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+        raise TrackFormatError(
+            "GPX files do not declare a DOCTYPE or entities"
+        ) from None
+    except (ParseError, ValueError):
+        pass  # not well-formed XML: said below, with gpxpy's words
     try:
         text = data.decode("utf-8-sig")
         if not GPX_ROOT.search(text[:4096]):

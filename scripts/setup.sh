@@ -14,5 +14,12 @@ if [ ! -f "$stamp" ]; then
 fi
 # Compiled message catalogues are build output, not source.
 out=$(.venv/bin/pybabel compile -d translations 2>&1) || { echo "$out"; exit 1; }
+# A secret made once and kept in instance/ (only readable by its owner), so that
+# the app, `flask guide ...` and a bare gunicorn all sign sessions with it; the
+# app refuses to start with none or a known default (FLASK_SECRET_KEY overrides).
+mkdir -p instance
+if [ ! -s instance/secret_key ]; then
+  (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key)
+fi
 # Create or migrate the database (instance/guide.sqlite3, or DATABASE_URL).
 .venv/bin/flask db upgrade

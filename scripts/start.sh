@@ -10,8 +10,11 @@ if [ -z "${FLASK_SECRET_KEY:-}" ]; then
   FLASK_SECRET_KEY=$(cat instance/secret_key)
   export FLASK_SECRET_KEY
 fi
+# Links in GPX files, calendars, QR codes and e-mails: set it to the address
+# guests open (https://...) when the guide is public.
+export FLASK_PUBLIC_URL="${FLASK_PUBLIC_URL:-http://${HOST:-127.0.0.1}:${PORT:-5000}}"
 echo "The guide is starting on http://${HOST:-127.0.0.1}:${PORT:-5000}/"
-# Two worker processes, as in production; `flask run` works too for development.
-# No access log: query strings can carry a visitor's position (route requests).
-exec .venv/bin/gunicorn --workers "${WORKERS:-2}" --bind "${HOST:-127.0.0.1}:${PORT:-5000}" \
-  "app:create_app()"
+# gunicorn.conf.py: two processes of threaded workers (slow clients cannot hold
+# them), timeouts, no access log (query strings can carry a visitor's position),
+# client addresses masked in the error log. `flask run` works for development.
+exec .venv/bin/gunicorn --config gunicorn.conf.py "app:create_app()"

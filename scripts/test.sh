@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v gpsbabel >/dev/null 2>&1 || need+=(gpsbabel)
+# Recorded narration is checked with ffprobe and transcoded with ffmpeg.
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 # CI also runs the registration tests against PostgreSQL (Debian's).
 if [ "${CI:-}" = "true" ]; then
   command -v pg_lsclusters >/dev/null 2>&1 || need+=(postgresql)

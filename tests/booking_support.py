@@ -134,7 +134,7 @@ class Server(LiveServer):
         super().__init__(
             instance,
             {
-                "FLASK_SECRET_KEY": "live-tests",
+                "FLASK_SECRET_KEY": "live-tests-secret-key",
                 "FLASK_REGISTRATIONS_PER_ADDRESS": "0",
                 **env,
             },

@@ -60,8 +60,10 @@ class LiveServer:
                 for key, value in os.environ.items()
                 if key not in dropped and not key.startswith("FLASK_")
             },
-            "FLASK_SECRET_KEY": "browser-tests",
+            "FLASK_SECRET_KEY": "browser-tests-secret-key",
             "FLASK_DATABASE": str(instance / "guide.sqlite3"),
+            "FLASK_PUBLIC_URL": self.url,
+            "FLASK_MEDIA_ROOT": str(instance / "media"),
             "FLASK_STREET_FILES": json.dumps(
                 [str(SKELETON)] if SKELETON.is_file() else []
             ),

@@ -20,6 +20,7 @@ def make_app(tmp_path: Path, **config):
         {
             "TESTING": True,
             "DATABASE": str(tmp_path / "guide.sqlite3"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
             "SECRET_KEY": "test",
             "TILE_URL": "/tiles/{z}/{x}/{y}.png",
             "STREET_FILES": [],

@@ -17,6 +17,7 @@ import pytest
 
 from geo.distance import haversine_m
 from geo.loader import load_tour
+from tests.support import make_app
 from web.services.routing import base_street_files
 
 DATA = Path(__file__).parent / "data"
@@ -58,12 +59,28 @@ def test_build_route_writes_legs_the_loader_accepts(app, runner, tour_dir):
     assert tour.legs[1].approximate and not tour.legs[0].approximate
 
 
-def test_build_route_without_street_data_says_what_to_do(tmp_path, tour_dir):
-    from app import create_app
-
-    app = create_app(
-        {"TESTING": True, "TOUR_DATA": str(tour_dir.parent), "STREET_FILES": []}
+def test_build_route_computes_the_walks_the_texts_ask_for(tmp_path, tour_dir):
+    meta_path = tour_dir / "tour.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["meeting_directions"]["en"] = "{walk-time:start:middle:finish} on foot."
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir))
+    result = app.test_cli_runner().invoke(
+        args=["tour", "build-route", "--osm", str(SMALL_STREETS)]
     )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tour_dir / "route.geojson").read_text(encoding="utf-8"))
+    legs_m = sum(leg["properties"]["length_m"] for leg in data["features"])
+    # A walk through every stop in order is the route itself.
+    assert data["walks"] == [
+        {"via": ["start", "middle", "finish"], "length_m": pytest.approx(legs_m)}
+    ]
+    tour = load_tour(tour_dir)
+    assert tour.walks_m == {("start", "middle", "finish"): pytest.approx(legs_m)}
+
+
+def test_build_route_without_street_data_says_what_to_do(tmp_path, tour_dir):
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent))
     result = app.test_cli_runner().invoke(args=["tour", "build-route"])
     assert result.exit_code == 1
     assert "No street data" in result.output and "fetch-streets" in result.output
@@ -117,12 +134,8 @@ def test_street_files_prefer_config_then_fetched_then_shared(app, tmp_path):
     assert base_street_files(app) == []
 
 
-def test_router_falls_back_to_the_tour_path_without_streets(tour_dir):
-    from app import create_app
-
-    app = create_app(
-        {"TESTING": True, "TOUR_DATA": str(tour_dir.parent), "STREET_FILES": []}
-    )
+def test_router_falls_back_to_the_tour_path_without_streets(tmp_path, tour_dir):
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent))
     router = app.extensions["router"]
     assert router.source == "tour-path"
     route = router.route((74.5600, 42.8790), (74.57, 42.875))

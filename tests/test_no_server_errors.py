@@ -219,6 +219,7 @@ def _make_app(tmp: Path) -> Flask:
             "REGISTRATIONS_PER_ADDRESS": 0,
             # Nasty sign-ins are throttled soon (a 429 is fine, and no slow hashing).
             "LOGIN_FAILURES_PER_ADDRESS": 3,
+            "LOGIN_DELAY_S": 600,
             "MAIL_SERVER": "",  # no mail leaves the test
             "STREET_FILES": [],
         }
@@ -282,8 +283,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "code": booked.code,
             "stop_id": "middle",
             "tour_id": "small",
+            "photo_id": "1",
+            "lang": "en",
+            "key": "small/middle/nothing-960-0.webp",
             "rest": "nowhere",
             "package": "leaflet",
+            "kind": "tour",
             "filename": "leaflet.js",
         },
         "live_code": live_code,
@@ -471,9 +476,11 @@ def test_shipped_tour_public_pages(real_client) -> None:
         "code": "ABCDEFGH",
         "stop_id": "interhelpo-quarter",
         "tour_id": "interhelpo",
+        "key": "interhelpo/interhelpo-quarter/nothing-960-0.webp",
         "event_id": "x",
         "rest": "x",
         "package": "leaflet",
+        "kind": "tour",
         "filename": "leaflet.css",
     }
     problems = []
@@ -492,3 +499,98 @@ def test_shipped_tour_public_pages(real_client) -> None:
                 problems.append(f"GET {path[:60]} ?{str(query)[:60]}: {problem}")
     assert not problems, "\n".join(problems)
     assert sent > 100
+
+
+# ------------------------------------------------------------ hostile requests
+
+HUGE = "9" * 400
+# (what, method, path, request options): each of these once answered 500.
+HOSTILE = [
+    ("next= with a newline", "GET", "/guide/login?next=/guide/%0aX-Evil:%201", {}),
+    ("next= with a CR", "POST", "/guide/login", {"data": {"next": "/guide/\r\n"}}),
+    ("variant below 64 bits", "GET", "/guide/plan?variant=-99999999999999999999", {}),
+    ("variant above 64 bits", "GET", "/guide/plan?variant=99999999999999999999", {}),
+    ("variant of 400 digits", "GET", f"/guide/plan?variant={HUGE}", {}),
+    (
+        "calibration version beyond 64 bits",
+        "POST",
+        "/guide/stops/middle/calibrate",
+        {"data": {"lat": "42.875", "lon": "74.59", "accuracy": "5", "version": HUGE}},
+    ),
+    (
+        "calibration latitude of 400 digits",
+        "POST",
+        "/guide/stops/middle/calibrate",
+        {"data": {"lat": HUGE, "lon": "74.59", "accuracy": "5", "version": "0"}},
+    ),
+    (
+        "live position lat as a 400-digit integer",
+        "POST",
+        "/guide/live/<live>/position",
+        {"json": {"lat": int(HUGE), "lon": 74.59, "accuracy": 5}},
+    ),
+    (
+        "live position lat as JSON true",
+        "POST",
+        "/guide/live/<live>/position",
+        {"json": {"lat": True, "lon": 74.59, "accuracy": 5}},
+    ),
+    (
+        "live position accuracy as JSON true",
+        "POST",
+        "/guide/live/<live>/position",
+        {"json": {"lat": 42.875, "lon": 74.59, "accuracy": True}},
+    ),
+    (
+        "live stop as JSON true",
+        "POST",
+        "/guide/live/<live>/at",
+        {"json": {"stop": True}},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "method", "path", "options"), HOSTILE, ids=[h[0] for h in HOSTILE]
+)
+def test_hostile_requests_are_refused_cleanly(world, what, method, path, options):
+    client = world["guide"]
+    _sign_in(client)
+    path = path.replace("<live>", world["live_code"])
+    response = client.open(path, method=method, **options)
+    assert 400 <= response.status_code < 500 or response.status_code in (200, 302, 303)
+    assert _problem(path, response) is None
+    if response.status_code in (200, 303) and "position" in path:
+        pytest.fail(f"{what}: accepted")
+    location = response.headers.get("Location", "")
+    assert "\n" not in location and "X-Evil" not in location
+
+
+def test_a_stop_edit_with_a_version_beyond_64_bits_is_refused(world):
+    client = world["guide"]
+    _sign_in(client)
+    page = client.get("/guide/stops/middle/edit").get_data(as_text=True)
+    form = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page))
+    form.update(
+        re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', page)
+    )
+    assert "version" in form and "name_en" in form
+    for version in (HUGE, str(2**63), "-" + HUGE):
+        response = client.post(
+            "/guide/stops/middle/edit", data={**form, "version": version}
+        )
+        assert 400 <= response.status_code < 500, version
+        assert _problem("/guide/stops/middle/edit", response) is None
+
+
+BAD_HOSTS = ["a" * 64 + ".example.org", "a..b", "a.b..", "."]
+
+
+@pytest.mark.parametrize("host", BAD_HOSTS)
+@pytest.mark.parametrize("path", ["/", "/api/tour", "/guide/", "/no/such/page"])
+def test_a_bad_host_gets_a_plain_400(world, caplog, host, path):
+    response = world["anonymous"].get(path, headers={"Host": host})
+    assert response.status_code == 400
+    assert response.mimetype == "text/plain"
+    # Nothing logged as an error: no tracebacks filling the disk.
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]

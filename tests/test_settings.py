@@ -64,7 +64,7 @@ def test_no_module_gives_a_setting_its_own_default():
 
 
 def test_the_app_starts_from_the_defaults(app):
-    given = {"TESTING", "TOUR_DATA", "DATABASE", "SECRET_KEY", "TILE_URL"}
+    given = {"TESTING", "TOUR_DATA", "DATABASE", "MEDIA_ROOT", "SECRET_KEY", "TILE_URL"}
     given |= {"STREET_FILES"}
     for setting in settings.SETTINGS:
         if setting.name not in given:

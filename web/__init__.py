@@ -18,6 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 from geo.tour import Catalogue
 from geo.tour import Tour
+from geo.tour import first_sentences
 
 MAX_ID = 2**63 - 1
 
@@ -116,13 +117,20 @@ def register(app: Flask) -> None:
     from web.public import gpx
     from web.public import legacy
     from web.public import live
+    from web.public import maps
+    from web.public import media as media_files
     from web.public import pages
     from web.public import pwa
     from web.public import share
     from web.public import tours
     from web.public import walk
     from web.services import db
+    from web.services import headers
+    from web.services import http_cache
     from web.services import i18n
+    from web.services import links
+    from web.services import media
+    from web.services import privacy
     from web.services import routing
     from web.services import security
 
@@ -130,15 +138,20 @@ def register(app: Flask) -> None:
     app.url_value_preprocessor(_pull_tour_id)
     app.url_defaults(_add_tour_id)
     Compress(app)
+    http_cache.init_app(app)  # right after Compress: see its docstring
     db.init_app(app)
     security.init_app(app)
+    headers.init_app(app)
+    links.init_app(app)
     i18n.init_app(app)
+    media.init_app(app)
     errors.init_app(app)
     dates.init_app(app)
     events.init_app(app)
-    for module in (assets, tours, pages, api, gpx, live):
+    for module in (assets, tours, pages, api, gpx, live, media_files):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
+    maps.init_app(app)
     share.init_app(app)
     app.register_blueprint(walk.bp)
     guide.init_app(app)
@@ -147,6 +160,8 @@ def register(app: Flask) -> None:
     legacy.init_app(app)  # last: the old form of every rule above
     app.before_request(_check_tour)  # after the gate and the CSRF check
     app.jinja_env.filters["tel"] = tel_href
+    privacy.init_app(app)  # last: purges what has been kept long enough
+    app.jinja_env.globals["first_sentences"] = first_sentences
 
 
 def tel_href(phone: str) -> str:

@@ -20,10 +20,12 @@ from geo.errors import TooFarFromStreetsError
 from geo.export import dumps_route
 from geo.export import route_collection
 from geo.legs import build_legs
+from geo.legs import build_walk
 from geo.network import WALKABLE_HIGHWAYS
 from geo.network import is_walkable
 from geo.osm import overpass_query
 from geo.osm import read_osm
+from geo.placeholders import walks_in
 from geo.routing import street_router
 from geo.tour import Leg
 from web import tour_folder
@@ -75,6 +77,13 @@ def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
             files, walking_speed_kmh=tour.walking_speed_kmh, bbox=tour_bbox(app)
         )
         legs = build_legs(router, [(stop.id, stop.lonlat) for stop in tour.stops])
+        walks = {
+            tuple(walk["via"]): walk["length_m"]
+            for walk in (
+                build_walk(router, [(i, tour.stop(i).lonlat) for i in via])
+                for via in walks_in(tour.all_texts())
+            )
+        }
     except (StreetDataError, TooFarFromStreetsError, NoRouteError) as exc:
         raise click.ClickException(str(exc)) from None
     collection = route_collection(
@@ -82,6 +91,7 @@ def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
         generated_by="flask tour build-route",
         street_files=[path.name for path in files],
         attribution=tour.attribution,
+        walks_m=walks,
     )
     target = output or tour_folder(app) / "route.geojson"
     _write_atomically(target, dumps_route(collection))

@@ -8,12 +8,15 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from flask import Response
 from flask import jsonify
 from flask import render_template
 from flask import request
+from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
@@ -62,6 +65,10 @@ def error_json(message: str, status: int) -> ResponseReturnValue:
 
 def error_response(message: str, status: int) -> ResponseReturnValue:
     """An error as API clients (JSON) or people (a friendly page) should see it."""
+    if request_ctx.url_adapter is None:
+        # Werkzeug could not use the Host header (a label over 63 characters,
+        # "a..b"): no URL can be built, so no page either; plain text it is.
+        return Response(f"{message}\n", status, mimetype="text/plain")
     if wants_json():
         return error_json(message, status)
     template = "errors/404.html" if status == 404 else "errors/error.html"
@@ -70,6 +77,9 @@ def error_response(message: str, status: int) -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    # Before every before_request hook (the /guide gate builds URLs): a Host
+    # werkzeug refuses gets its 400 here.
+    app.url_value_preprocessor(_host_usable)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
@@ -94,6 +104,14 @@ def init_app(app: Flask) -> None:
     def unexpected(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error on %s", request.path)
         return error_response(InternalServerError.description, 500)
+
+
+def _host_usable(_endpoint: str | None, _values: dict[str, object] | None) -> None:
+    if request_ctx.url_adapter is None:
+        error = request.routing_exception
+        if isinstance(error, HTTPException):
+            raise error
+        raise BadRequest()
 
 
 def _domain_handler(status: int):  # type: ignore[no-untyped-def]

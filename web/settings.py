@@ -78,19 +78,49 @@ SETTINGS: tuple[Setting, ...] = (
         "The tour that the single-tour site's old links (/stops/..., /walk) open;"
         " with one tour, that one.",
     ),
-    Setting(
-        "TOUR_TIMEZONE",
-        "Asia/Bishkek",
-        "IANA zone",
-        "Time zone of tour dates and events, as guides type and guests read them.",
-    ),
     # --- security
     Setting(
         "SECRET_KEY",
-        "dev",
+        None,
         "text",
-        "Signs the session cookie and form tokens: set a long random one in"
-        " production.",
+        "Signs the session cookie and form tokens; outside debug and tests the"
+        " app refuses to start without one of 16+ characters that is not a"
+        " known default. None: the one in SECRET_KEY_FILE.",
+    ),
+    Setting(
+        "SECRET_KEY_FILE",
+        _instance_file("secret_key"),
+        "file",
+        "Where scripts/setup.sh keeps a random SECRET_KEY (mode 600).",
+        shown_default="`instance/secret_key`",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        None,
+        "URL",
+        "The address guests open (https://walk.example.org): the only source of"
+        " scheme and host in GPX, .ics, QR codes, e-mails and share links."
+        " Required outside debug and tests; start.sh sets it to where it serves.",
+    ),
+    Setting(
+        "PREFERRED_URL_SCHEME",
+        "http",
+        "http/https",
+        "https: the session cookie is Secure even when a TLS proxy speaks plain"
+        " HTTP to the app (so is it with an https PUBLIC_URL).",
+    ),
+    Setting(
+        "HSTS_MAX_AGE_S",
+        365 * 24 * 3600,
+        "seconds",
+        "Strict-Transport-Security max-age, sent on HTTPS responses.",
+    ),
+    Setting(
+        "MAX_CONTENT_LENGTH",
+        1024 * 1024,
+        "bytes",
+        "Largest request body; bigger ones get a 413 unread (the GPX upload"
+        " allows 16 MB).",
     ),
     Setting(
         "TRUSTED_PROXIES",
@@ -114,7 +144,14 @@ SETTINGS: tuple[Setting, ...] = (
         "PERMANENT_SESSION_LIFETIME",
         timedelta(hours=12),
         "seconds",
-        "How long a guide stays signed in.",
+        "How long a guide stays signed in without using the tools.",
+    ),
+    Setting(
+        "GUIDE_SESSION_MAX_AGE_S",
+        3 * 24 * 3600,
+        "seconds",
+        "How long a sign-in lasts however active the guide is; signing out, a"
+        " new password or `flask guide remove` end every session sooner.",
     ),
     Setting(
         "WTF_CSRF_TIME_LIMIT",
@@ -126,19 +163,32 @@ SETTINGS: tuple[Setting, ...] = (
         "LOGIN_FAILURES_PER_NAME",
         5,
         "count",
-        "Failed sign-ins with one user name before it is locked for a while.",
+        "Failed sign-ins with one user name from one address before each further"
+        " try there waits (nothing locks the name for other addresses).",
     ),
     Setting(
         "LOGIN_FAILURES_PER_ADDRESS",
         20,
         "count",
-        "Failed sign-ins from one address before it is locked for a while.",
+        "Failed sign-ins from one address, any names, before each further try waits.",
     ),
     Setting(
         "LOGIN_WINDOW_S",
         15 * 60,
         "seconds",
-        "The window in which sign-in failures are counted (and the lock lasts).",
+        "The window in which sign-in failures are counted.",
+    ),
+    Setting(
+        "LOGIN_DELAY_S",
+        2,
+        "seconds",
+        "The first wait after the free failures; it doubles with each failure.",
+    ),
+    Setting(
+        "LOGIN_MAX_DELAY_S",
+        15 * 60,
+        "seconds",
+        "The longest wait between sign-in tries.",
     ),
     Setting(
         "REGISTRATIONS_PER_ADDRESS",
@@ -151,6 +201,42 @@ SETTINGS: tuple[Setting, ...] = (
         3600,
         "seconds",
         "The window in which registrations per address are counted.",
+    ),
+    Setting(
+        "REGISTRATION_RETENTION_DAYS",
+        30,
+        "days",
+        "Guests' names, phones, e-mails and notes are erased this long after"
+        " their tour date (at start-up and by `flask guide purge`).",
+    ),
+    Setting(
+        "CALIBRATION_MAX_MOVE_M",
+        500.0,
+        "metres",
+        "A pin set in the field further than this from where it was needs"
+        ' "move it this far".',
+    ),
+    Setting(
+        "NEXT_DATE_TTL_S",
+        10,
+        "seconds",
+        "How long public pages (first screen, /about, /dates) may show dates and"
+        " seats before they are read again; a booking shows at once in its own"
+        " worker process. The registration form always shows the exact seats.",
+    ),
+    Setting(
+        "PAGE_TTL_S",
+        60,
+        "seconds",
+        "How long other worker processes may serve a kept public page after a"
+        " change that is not a new tour revision (photos, recordings).",
+    ),
+    Setting(
+        "PAGE_CACHE",
+        True,
+        "yes/no",
+        "Keep rendered, compressed public pages in memory per tour revision and"
+        " language (off only to debug templates).",
     ),
     # --- database
     Setting(
@@ -228,6 +314,32 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "text",
         "Added to the offline copy's version: change it to make phones reload.",
+    ),
+    # --- photos and recorded narration
+    Setting(
+        "MEDIA_ROOT",
+        _instance_file("media"),
+        "folder",
+        "Where photos and recordings are kept, a folder per tour and stop.",
+        shown_default="`instance/media`",
+    ),
+    Setting(
+        "MEDIA_PHOTO_MAX_MB",
+        25,
+        "MB",
+        "Largest photo a guide may upload.",
+    ),
+    Setting(
+        "MEDIA_AUDIO_MAX_MB",
+        60,
+        "MB",
+        "Largest recording a guide may upload.",
+    ),
+    Setting(
+        "MEDIA_AUDIO_MAX_MIN",
+        15,
+        "minutes",
+        "Longest recording a guide may upload.",
     ),
     # --- routing
     Setting(

@@ -18,7 +18,7 @@ from flask import has_app_context
 
 # revision identifiers, used by Alembic.
 revision = "0003_tours"
-down_revision = "0002_guide_tools"
+down_revision = "0003_security"
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,6 @@
 // Field calibration: read the phone's position, show its accuracy, and allow a fix
-// worse than the limit only when the guide ticks "use it anyway".
+// worse than the limit only when the guide ticks "use it anyway", and a move further
+// than the far limit only when they tick "move it this far".
 (function () {
   "use strict";
 
@@ -10,8 +11,12 @@
   const poor = document.getElementById("poor");
   const confirmLabel = document.getElementById("confirm-label");
   const confirmBox = document.getElementById("confirm-poor");
+  const farM = Number(form.dataset.farM);
+  const farLabel = document.getElementById("confirm-far-label");
+  const farBox = document.getElementById("confirm-far");
   const submit = document.getElementById("set-pin");
   let accuracy = null;
+  let far = false;
 
   function metres(lat1, lon1, lat2, lon2) {
     const r = 6371008.8;
@@ -23,7 +28,7 @@
 
   function refresh() {
     const bad = accuracy !== null && accuracy > goodM;
-    submit.disabled = accuracy === null || (bad && !confirmBox.checked);
+    submit.disabled = accuracy === null || (bad && !confirmBox.checked) || (far && !farBox.checked);
   }
 
   function show(position) {
@@ -43,6 +48,10 @@
     poor.textContent = bad ? form.dataset.poor : "";
     confirmLabel.hidden = !bad;
     if (!bad) confirmBox.checked = false;
+    // Further than the limit from the pin: the guide confirms they mean it.
+    far = d > farM;
+    farLabel.hidden = !far;
+    if (!far) farBox.checked = false;
     refresh();
   }
 
@@ -54,4 +63,5 @@
     }, { enableHighAccuracy: true, maximumAge: 0, timeout: 20000 });
   });
   confirmBox.addEventListener("change", refresh);
+  farBox.addEventListener("change", refresh);
 })();

@@ -68,7 +68,14 @@
     const approx = box.querySelector(".directions-approx");
     approx.hidden = !(props.approximate_m > 10);
     approx.textContent = approx.hidden ? "" : " · " + formatLength(props.approximate_m) + " " + text.approx;
+    // Directions come in English when this language has no phrase file yet: say so,
+    // and mark the list's language for screen readers.
+    const fallback = box.querySelector(".directions-fallback");
+    const stepsLang = props.directions_lang || text.lang;
+    fallback.hidden = stepsLang === text.lang;
+    fallback.textContent = fallback.hidden ? "" : text.fallback;
     const steps = box.querySelector(".directions-steps");
+    steps.lang = stepsLang;
     steps.replaceChildren();
     props.directions.forEach(function (line) {
       const item = document.createElement("li");

@@ -32,7 +32,10 @@
     const at = [guide.lat, guide.lon];
     if (!guideMarker) {
       guideMarker = L.circleMarker(at, { radius: 9, color: "#0b5d1e", fillColor: "#2e9e4f", fillOpacity: 0.9 }).addTo(map);
-      guideMarker.bindTooltip(root.dataset.guideLabel, { permanent: true, direction: "top" });
+      // A text node: Leaflet would read a string as HTML.
+      const label = document.createElement("span");
+      label.textContent = root.dataset.guideLabel;
+      guideMarker.bindTooltip(label, { permanent: true, direction: "top" });
     } else {
       guideMarker.setLatLng(at);
     }

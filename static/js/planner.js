@@ -1,5 +1,6 @@
 // The route planner: reorder by drag (pointer: mouse and touch), arrow buttons or
 // arrow keys on the handle; "best order" asks the server; totals update at once.
+// Every change announces the new order as a "plan:change" event (plan_map.js).
 (function () {
   "use strict";
 
@@ -14,6 +15,15 @@
   const index = {};
   data.ids.forEach(function (id, i) { index[id] = i; });
 
+  // As geo.directions.format_distance writes it: 5 m steps, 10 m, then 0.1 km.
+  function distance(metres) {
+    if (metres >= 1000) {
+      return (metres / 1000).toFixed(1).replace(".", data.units.decimal) + "\u00a0" + data.units.km;
+    }
+    const step = metres >= 100 ? 10 : 5;
+    return String(Math.max(step, Math.round(metres / step) * step)) + "\u00a0" + data.units.m;
+  }
+
   function order() {
     return Array.from(list.children).map(function (li) { return li.dataset.stopId; });
   }
@@ -25,12 +35,12 @@
   function renumber() {
     const items = Array.from(list.children);
     items.forEach(function (li, i) {
-      li.querySelector(".plan-number").textContent = String(i);
+      li.querySelector(".plan-number").textContent = i === 0 ? "M" : String(i);
       const id = li.dataset.stopId;
       let text = Math.round(data.stops[id].dwell) + "\u00a0" + status.dataset.min;
       if (i > 0) {
         const metres = data.lengths[index[items[i - 1].dataset.stopId]][index[id]];
-        text += " · " + status.dataset.walk.replace("%(m)s", String(Math.round(metres / 10) * 10));
+        text += " · " + status.dataset.walk.replace("%(distance)s", distance(metres));
       }
       li.querySelector(".plan-dwell").textContent = text;
     });
@@ -54,11 +64,14 @@
     put("dwell", String(Math.round(dwell)));
     put("total", String(Math.round(total)));
     const warning = document.getElementById("over-slot");
-    const over = Math.round(total - data.slotMin);
+    const over = Math.ceil(total - data.slotMin);
     warning.hidden = !(total > data.slotMin);
     warning.textContent = warning.hidden ? "" : warning.dataset.template.replace("%(n)s", String(over));
     document.getElementById("save-stops").value = ids.join(",");
     renumber();
+    document.dispatchEvent(new CustomEvent("plan:change", {
+      detail: { order: ids, spare: Array.from(spare.children, function (li) { return li.dataset.stopId; }) },
+    }));
   }
 
   function move(li, delta) {
@@ -114,8 +127,16 @@
     const button = event.target.closest("button[data-action='add']");
     if (!button) return;
     const li = button.closest("li");
-    const item = makeItem(li.dataset.stopId);
-    list.appendChild(item);
+    const id = li.dataset.stopId;
+    const item = makeItem(id);
+    // A stop added to a walk that ends at its end stop goes before that end.
+    const last = list.lastElementChild;
+    if (last && last !== list.firstElementChild && data.stops[last.dataset.stopId].kind === "end" &&
+        data.stops[id].kind !== "end") {
+      list.insertBefore(item, last);
+    } else {
+      list.appendChild(item);
+    }
     li.remove();
     item.querySelector(".drag-handle").focus();
     updateTotals();
@@ -189,5 +210,17 @@
       .finally(function () { button.disabled = false; });
   });
 
+  // The map may ask for a stop by its marker: focus it in the list.
+  document.addEventListener("plan:focus", function (event) {
+    const li = document.querySelector('#plan-list [data-stop-id="' + CSS.escape(event.detail.id) + '"], ' +
+      '#plan-spare [data-stop-id="' + CSS.escape(event.detail.id) + '"]');
+    const target = li && li.querySelector("button");
+    if (target) {
+      target.scrollIntoView({ block: "center" });
+      target.focus({ preventScroll: true });
+    }
+  });
+
+  window.planOrder = order;
   updateTotals();
 })();

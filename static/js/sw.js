@@ -10,7 +10,11 @@ const VERSION = new URL(self.location.href).searchParams.get("v") || "dev";
 const META = "tour-meta";
 const DONE_KEY = "/__sw/complete";
 const TILES = "tiles-seen";
+const TICKETS = "tickets-kept"; // filled by the confirmation page (static/js/ticket.js)
+const TICKET_PATH = /^\/tours\/[^/]+\/dates\/r\/[A-Za-z0-9]+(\/calendar\.ics)?$/;
 const AREA = "tiles-area";
+const MEDIA = "media-"; // + tour id: a tour's saved photos and recordings
+const PACK_KEY = "/__sw/pack/"; // + tour id: the list "Save this walk" saved
 const CONFIG_KEY = "/__sw/config";
 const LANG_KEY = "/__sw/lang";
 const NETWORK_WAIT_MS = 4000;
@@ -117,6 +121,14 @@ self.addEventListener("message", (event) => {
     event.waitUntil(keepSeenTiles(data.urls || []).then(reply));
   } else if (data.type === "save-area") {
     event.waitUntil(saveArea(data.urls || [], event.source).then(reply));
+  } else if (data.type === "save-pack" && validTour(data.tour)) {
+    event.waitUntil(
+      refreshPages(data.lang)
+        .then(() => savePack(data.tour, data.urls || [], event.source))
+        .then(reply, (error) => reply({ error: String(error) }))
+    );
+  } else if (data.type === "pack-status" && validTour(data.tour)) {
+    event.waitUntil(packStatus(data.tour).then(reply, (error) => reply({ error: String(error) })));
   }
 });
 
@@ -130,7 +142,11 @@ self.addEventListener("fetch", (event) => {
     // Guide pages (personal data) and live walks (changing state, the guide's
     // position) are never stored or answered from the cache.
     if (/^\/(guide|live)(\/|$)|^\/api\/live\//.test(url.pathname)) return;
-    if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/vendor/")) {
+    if (TICKET_PATH.test(url.pathname)) {
+      event.respondWith(ticket(request, url));
+    } else if (url.pathname.startsWith("/media/")) {
+      event.respondWith(mediaFile(request, url));
+    } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/vendor/")) {
       event.respondWith(cacheFirst(request));
     } else {
       event.respondWith(networkFirst(event, url));
@@ -150,6 +166,14 @@ function cacheFirst(request) {
   return caches
     .match(request, { ignoreSearch: true, ignoreVary: true })
     .then((hit) => hit || fetch(request));
+}
+
+// A guest's confirmation: always the network's current state; the copy the
+// confirmation page kept when there is none (or it is too slow).
+function ticket(request, url) {
+  const saved = () =>
+    caches.open(TICKETS).then((cache) => cache.match(url.pathname, { ignoreSearch: true, ignoreVary: true }));
+  return race(fetch(request), saved);
 }
 
 function requestLanguage(url, config) {
@@ -220,13 +244,27 @@ function race(network, saved) {
   });
 }
 
-// Only the tour's own public pages and data: never a guide's or a guest's private page.
+// A query naming a place (?from=42.87,74.59) may be where the visitor stands:
+// such a response is never stored, as the README promises.
+const POSITION_PARAMS = ["from", "to", "lat", "lon", "lng", "pos", "position", "near"];
+
+function carriesPosition(url) {
+  for (const name of url.searchParams.keys()) {
+    if (POSITION_PARAMS.includes(name.toLowerCase())) return true;
+  }
+  return false;
+}
+
+// Only the tour's own public pages and data: never a guide's or a guest's private
+// page, never a position.
 function keepable(url, response, config) {
   const control = response.headers.get("Cache-Control") || "";
   if (/no-store|private/.test(control)) return false;
+  if (carriesPosition(url)) return false;
   return (
     isPage(url, config) ||
     /^\/api\/tours\/[^/]+(\/(stops|route)\b|$)/.test(url.pathname) ||
+    /^\/tours\/[^/]+\/maps\/[\w-]+\.js$/.test(url.pathname) ||
     config.precache.includes(url.pathname + url.search)
   );
 }
@@ -450,4 +488,157 @@ function sizeOf(cache) {
       Promise.all(requests.map((r) => cache.match(r).then((hit) => (hit ? hit.blob() : null))))
     )
     .then((blobs) => blobs.reduce((sum, blob) => sum + (blob ? blob.size : 0), 0));
+}
+
+// ---- "Save this walk for offline": a tour's photos and recordings ----
+// Their names hold a hash of their bytes, so a saved file never goes stale and the
+// cache outlives deploys; each tour has its own, so saving one keeps the others.
+function validTour(tour) {
+  return typeof tour === "string" && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(tour);
+}
+
+function tourOfMedia(url) {
+  return url.pathname.split("/")[2] || "";
+}
+
+function savePack(tour, urls, client) {
+  const wanted = urls.filter((u) => typeof u === "string" && u.startsWith("/media/" + tour + "/"));
+  return caches.open(MEDIA + tour).then((cache) => {
+    let done = 0;
+    const queue = wanted.slice();
+    function next() {
+      const url = queue.shift();
+      if (!url) return Promise.resolve();
+      return cache
+        .match(url)
+        .then(
+          (hit) =>
+            hit ||
+            fetch(url, { credentials: "same-origin" }).then((response) => {
+              if (!response.ok) throw new Error(String(response.status));
+              return cache.put(url, response);
+            })
+        )
+        .catch(() => undefined)
+        .then(() => {
+          done += 1;
+          if (client) client.postMessage({ type: "pack-progress", tour: tour, done: done, total: wanted.length });
+          return next();
+        });
+    }
+    return Promise.all([next(), next()])
+      .then(() => cache.keys())
+      .then((requests) =>
+        // Exactly what was asked for: files of photos since deleted, or of the
+        // other language's recordings, are let go.
+        Promise.all(
+          requests
+            .filter((r) => !wanted.includes(new URL(r.url).pathname))
+            .map((r) => cache.delete(r))
+        )
+      )
+      .then(() => caches.open(META))
+      .then((meta) =>
+        meta.put(
+          PACK_KEY + tour,
+          new Response(JSON.stringify(wanted), { headers: { "Content-Type": "application/json" } })
+        )
+      )
+      .then(() => packStatus(tour));
+  });
+}
+
+// The pages as they are now (a guide may have added photos since the worker
+// installed), in the language the walk is saved in.
+function refreshPages(lang) {
+  return loadConfig().then((config) => {
+    if (!config.languages.includes(lang)) return undefined;
+    return caches.open(PRECACHE).then((cache) =>
+      Promise.all(
+        config.pages.map((page) => {
+          const key = page + "?lang=" + lang;
+          return fetch(new Request(key, { credentials: "omit", cache: "reload" })).then(
+            (response) => (response.ok ? cache.put(key, response) : undefined),
+            () => undefined
+          );
+        })
+      )
+    );
+  });
+}
+
+function packStatus(tour) {
+  return Promise.all([caches.open(META), caches.open(MEDIA + tour), status()]).then(([meta, cache, base]) =>
+    meta.match(PACK_KEY + tour).then((saved) => {
+      if (!saved) return { saved: false, complete: false, missing: [], bytes: 0 };
+      return saved.json().then((urls) =>
+        Promise.all(urls.map((url) => cache.match(url))).then((hits) =>
+          Promise.all(hits.map((hit) => (hit ? hit.blob() : null))).then((blobs) => {
+            const missing = urls.filter((url, i) => !hits[i]);
+            return {
+              saved: true,
+              complete: missing.length === 0 && base.ready,
+              pages_ready: base.ready,
+              missing: missing,
+              count: urls.length,
+              bytes: blobs.reduce((sum, blob) => sum + (blob ? blob.size : 0), 0),
+            };
+          })
+        )
+      );
+    })
+  );
+}
+
+// The saved copy first; another width of the same photo when this one was not
+// saved (the page may ask for a width other than the one kept); else the network.
+function mediaFile(request, url) {
+  return caches.open(MEDIA + tourOfMedia(url)).then((cache) =>
+    cache.match(url.pathname).then((hit) => {
+      if (hit) return request.headers.has("range") ? partial(request, hit) : hit;
+      if (!/\.(avif|webp|jpg)$/.test(url.pathname)) return fetch(request);
+      return fetch(request).catch((error) =>
+        sibling(cache, url).then((other) => {
+          if (!other) throw error;
+          return other;
+        })
+      );
+    })
+  );
+}
+
+function sibling(cache, url) {
+  const name = url.pathname.split("/").pop();
+  const photo = name.split("-")[0];
+  const folder = url.pathname.slice(0, url.pathname.length - name.length);
+  return cache.keys().then((requests) => {
+    const same = requests.find((r) => {
+      const path = new URL(r.url).pathname;
+      return path.startsWith(folder + photo + "-");
+    });
+    return same ? cache.match(same) : null;
+  });
+}
+
+// A saved recording answers a Range request (players seek) from the whole file.
+function partial(request, response) {
+  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get("range") || "");
+  return response.blob().then((blob) => {
+    if (!range) return new Response(blob, { status: 200, headers: response.headers });
+    let start = range[1] === "" ? null : Number(range[1]);
+    let end = range[2] === "" ? null : Number(range[2]);
+    if (start === null) {
+      start = Math.max(0, blob.size - (end || 0));
+      end = blob.size - 1;
+    } else if (end === null || end >= blob.size) {
+      end = blob.size - 1;
+    }
+    if (start >= blob.size || start > end) {
+      return new Response(null, { status: 416, headers: { "Content-Range": "bytes */" + blob.size } });
+    }
+    const headers = new Headers(response.headers);
+    headers.set("Content-Range", "bytes " + start + "-" + end + "/" + blob.size);
+    headers.set("Content-Length", String(end - start + 1));
+    return new Response(blob.slice(start, end + 1), { status: 206, headers: headers });
+  });
 }

@@ -1,4 +1,5 @@
-"""A live server, Debian's Chromium at phone size, blank tiles, no console errors."""
+"""A live server, Debian's Chromium at phone size, blank tiles, no console errors,
+no Content-Security-Policy violations."""
 
 from __future__ import annotations
 
@@ -73,13 +74,25 @@ def browser():
         chromium.close()
 
 
+# Every page reports Content-Security-Policy violations to the test (below).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.reportCspViolation(
+    [e.violatedDirective, e.blockedURI, e.sourceFile + ":" + e.lineNumber,
+     document.location.pathname].join(" "));
+});
+"""
+
+
 class Guard:
-    """Collects what must not happen: console errors, page errors, outside requests."""
+    """Collects what must not happen: console errors, page errors, outside
+    requests, Content-Security-Policy violations."""
 
     def __init__(self):
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.outside_requests: list[str] = []
+        self.csp_violations: list[str] = []
         self.tiles = 0
 
     def route(self, route):
@@ -102,7 +115,11 @@ class Guard:
         )
         page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
 
+    def report_csp_violation(self, text: str) -> None:
+        self.csp_violations.append(text)
+
     def check(self):
+        assert self.csp_violations == [], "Content-Security-Policy violations"
         assert self.page_errors == [], "page errors"
         assert self.console_errors == [], "console errors"
         assert self.outside_requests == [], "requests to hosts other than the app"
@@ -112,6 +129,8 @@ def new_phone_context(browser, base_url: str, guard: Guard, **options):
     context = browser.new_context(base_url=base_url, **{**PHONE, **options})
     context.route("**/*", guard.route)
     context.on("page", guard.watch)
+    context.expose_function("reportCspViolation", guard.report_csp_violation)
+    context.add_init_script(CSP_LISTENER)
     return context
 
 

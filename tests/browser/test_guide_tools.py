@@ -167,7 +167,7 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     warning = page.locator("#over-slot")
     if zigzag_total > 120:
         expect(warning).to_be_visible()
-        expect(warning).to_contain_text("Over the 2-hour slot")
+        expect(warning).to_contain_text("min over the tour’s time slot of 2 h")
     shot(page, "plan-zigzag")
 
     page.get_by_role("button", name="Best order").click()
@@ -191,7 +191,8 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     expect(page.locator(".notice")).to_contain_text("Saved the variant")
     assert plan_order(page) == planned
     variant = page.locator('.variant[data-variant="short"]')
-    variant.get_by_role("button", name="Publish").click()
+    variant.get_by_role("link", name="Publish").click()
+    page.get_by_role("button", name="Yes, publish “short”").click()
     expect(page.locator(".notice")).to_contain_text("Published")
     expect(variant.locator(".badge")).to_have_text("published")
     shot(page, "plan-published")
@@ -378,7 +379,9 @@ def test_check_page_edit_and_russian(page, guard):
     shot(page, "stop-edit")
     page.get_by_label("Arrival radius in metres (20–300)").fill("5")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#edit-error")).to_contain_text("arrival_radius_m")
+    expect(page.locator("#edit-error")).to_contain_text(
+        "The arrival radius must be between 20 and 300 m."
+    )
     guard.console_errors[:] = [e for e in guard.console_errors if "422" not in e]
     page.goto("/tours/interhelpo/stops/osh-bazaar")
     expect(page.locator("main")).to_contain_text("where to go next")

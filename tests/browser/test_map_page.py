@@ -77,7 +77,12 @@ def test_estimate_pin_says_so_with_its_radius(page, live_server):
     )
     page.goto(f"/tours/interhelpo/stops/{estimate['id']}")
     note = page.locator(".position-note--estimate")
-    expect(note).to_contain_text(f"±{int(estimate['position']['error_m'])} m")
+    metres = int(estimate["position"]["error_m"])
+    expect(note).to_contain_text(f"it was within about {metres} m of here.")
+    basis = note.locator(".how-we-know p")
+    expect(basis).to_be_hidden()
+    note.get_by_text("How we know").click()
+    expect(basis).to_have_text(estimate["position"]["basis"]["en"])
 
 
 def test_gpx_downloads_and_reads_back(page, live_server, tmp_path):

@@ -100,6 +100,33 @@ def test_language_cookie_is_not_changed_by_saving(fresh_context, live_server):
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
+def test_positions_are_never_stored(fresh_context, live_server):
+    """A route from where the visitor stands passes through, it is not kept."""
+    page = fresh_context.new_page()
+    page.goto("/")
+    wait_ready(page)
+    here = "42.87512,74.58901"
+    for path in (
+        f"/api/route?from={here}&to=meeting-point",
+        f"/api/route?to={here}&from=meeting-point&lang=ru",
+        f"/route.gpx?from={here}&to=meeting-point",
+    ):
+        assert fetch_text(page, path)["status"] == 200, path
+    page.goto("/about")  # give the worker time to store what it would store
+    stored = page.evaluate(
+        """async () => {
+            const urls = [];
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) urls.push(request.url);
+            }
+            return urls;
+        }"""
+    )
+    assert any("/api/route" in url for url in stored)  # the tour's own path is
+    assert [url for url in stored if "42.875" in url or "from=" in url] == []
+
+
 @pytest.fixture
 def deploy(tmp_path_factory):
     """Deploys of the guide on one address: the shipped data, then a changed copy."""

@@ -19,7 +19,13 @@ SHOTS = Path("/tmp")
 @pytest.fixture
 def dates_server(tmp_path):
     server = LiveServer(tmp_path).start()
-    app = create_app({"DATABASE": str(tmp_path / "guide.sqlite3"), "SECRET_KEY": "x"})
+    app = create_app(
+        {
+            "DATABASE": str(tmp_path / "guide.sqlite3"),
+            "SECRET_KEY": "browser-tests-secret-key",
+            "PUBLIC_URL": server.url,
+        }
+    )
     date_id = add_date(app, capacity=8, days=5)
     add_date(app, capacity=8, days=12)
     yield server, date_id

@@ -324,7 +324,7 @@ def test_deep_link_sets_the_target_and_shows_its_story(page, live_server):
     expect(links.filter(has_text="Google Maps")).to_have_attribute(
         "href", re.compile(rf"destination={target['lat']:.5f}%2C{target['lon']:.5f}")
     )
-    expect(links.filter(has_text="geo:")).to_have_attribute(
+    expect(links.filter(has_text="Phone's map app")).to_have_attribute(
         "href", re.compile(rf"^geo:{target['lat']:.5f},{target['lon']:.5f}")
     )
 

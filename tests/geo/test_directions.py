@@ -1,4 +1,4 @@
-"""Directions: street names people know, turns, distances, English and Russian."""
+"""Directions: street names people know, turns, distances, every phrase file."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from geo.directions import street_label
 from geo.directions import turn_kind
 from geo.distance import haversine_m
 from geo.network import Street
+from geo.phrasebook import phrasebook
 
 
 def _street(name: str | None = None, **extra: str) -> Street:
@@ -65,7 +66,9 @@ def _segment(start, end, street: Street | None) -> Segment:
 def test_geodata_slugs_get_human_names(slug, lon, english, russian):
     label = street_label(_street(slug), lon)
     assert label is not None
-    assert (label.en, label.ru_along, label.ru_onto) == (english, russian, russian)
+    assert label.text("en") == f"on {english}"
+    forms = label.forms(phrasebook("ru"))
+    assert (forms.along, forms.onto) == (f"по {russian}", f"на {russian}")
 
 
 def test_every_skeleton_slug_has_a_name(shared_dir):
@@ -74,7 +77,8 @@ def test_every_skeleton_slug_has_a_name(shared_dir):
     slugs = {part.split('"')[0] for part in text.split('k="name" v="')[1:]}
     assert len(slugs) == 34
     for slug in slugs:
-        assert street_label(_street(slug), 74.6) is not None, slug
+        label = street_label(_street(slug), 74.6)
+        assert label is not None and label.key is not None, slug
 
 
 @pytest.mark.parametrize(
@@ -83,16 +87,60 @@ def test_every_skeleton_slug_has_a_name(shared_dir):
         (_street("s-unknown-kocosu"), None, None),
         (_street(None), None, None),
         (None, None, None),
-        (_street("Чүй проспектиси", en="Chui Avenue"), "Chui Avenue", "пр. Чүй"),
-        (_street("улица Интергельпо"), "улица Интергельпо", "ул. Интергельпо"),
-        (_street("Garden Walk"), "Garden Walk", "Garden Walk"),
-        (Street(highway="tour-path"), "the tour path", "маршруту экскурсии"),
+        (
+            _street("Чүй проспектиси", en="Chui Avenue"),
+            "on Chui Avenue",
+            "по пр. Чүй",
+        ),
+        (_street("улица Интергельпо"), "on улица Интергельпо", "по ул. Интергельпо"),
+        (_street("Garden Walk"), "on Garden Walk", "по Garden Walk"),
+        (Street(highway="tour-path"), "on the tour path", "по маршруту экскурсии"),
     ],
 )
 def test_other_names(street, english, russian_along):
     label = street_label(street, 74.56)
-    assert (label.en if label else None) == english
-    assert (label.ru_along if label else None) == russian_along
+    assert (label.text("en") if label else None) == english
+    assert (label.text("ru") if label else None) == russian_along
+
+
+@pytest.mark.parametrize(
+    ("street", "lang", "along", "onto"),
+    [
+        (
+            _street("Chui Avenue", cs="Čujská třída"),
+            "cs",
+            "po ulici Čujská třída",
+            "do ulice Čujská třída",
+        ),
+        (
+            _street("Чүй проспектиси"),
+            "ky",
+            "Чүй проспектиси менен",
+            "Чүй проспектиси тарапка",
+        ),
+        (
+            _street("Garden Walk", sk="Záhradná"),
+            "sk",
+            "po ulici Záhradná",
+            "na ulicu Záhradná",
+        ),
+        (
+            _street("улица Токтогула"),
+            "cs",
+            "po ulici Токтогула",
+            "do ulice Токтогула",
+        ),
+        (
+            _street("улица Токтогула"),
+            "ky",
+            "Токтогула көчөсү менен",
+            "Токтогула көчөсү тарапка",
+        ),
+    ],
+)
+def test_other_names_take_the_language_s_own_osm_name(street, lang, along, onto):
+    forms = street_label(street, 74.56).forms(phrasebook(lang))
+    assert (forms.along, forms.onto) == (along, onto)
 
 
 @pytest.mark.parametrize(
@@ -147,9 +195,9 @@ def _walk():
 
 def test_steps_merge_one_street_and_turn_at_the_corner():
     steps = build_steps(_walk())
-    assert [step.label.en for step in steps if step.label] == [
-        "Intergelpo St",
-        "Dimitrov St",
+    assert [step.label.key for step in steps if step.label] == [
+        "s-intergel-po-kocosu",
+        "s-dimitrov-kocosu",
     ]
     assert steps[0].length_m == pytest.approx(
         haversine_m(MEETING, QUARTER) + haversine_m(QUARTER, DIMITROV)
@@ -157,34 +205,77 @@ def test_steps_merge_one_street_and_turn_at_the_corner():
     assert turn_kind(steps[1].turn_deg or 0) == "left"
 
 
-def test_english_directions():
-    assert describe(build_steps(_walk()), "en") == [
-        "Walk south on Intergelpo St for 570 m, then turn left onto Dimitrov St.",
-        "Walk east on Dimitrov St for 480 m to arrive.",
-    ]
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            "en",
+            (
+                "Walk south on Intergelpo St for 570 m,"
+                " then turn left onto Dimitrov St.",
+                "Walk east on Dimitrov St for 480 m to arrive.",
+            ),
+        ),
+        (
+            "ru",
+            (
+                "Идите на юг по ул. Интергельпо 570 м,"
+                " затем поверните налево на ул. Димитрова.",
+                "Идите на восток по ул. Димитрова 480 м до места назначения.",
+            ),
+        ),
+        (
+            "cs",
+            (
+                "Jděte na jih po ulici Intergelpo 570 m,"
+                " pak zahněte doleva do ulice Dimitrova.",
+                "Jděte na východ po ulici Dimitrova 480 m až do cíle.",
+            ),
+        ),
+        (
+            "sk",
+            (
+                "Choďte na juh po ulici Intergelpo 570 m,"
+                " potom odbočte doľava na ulicu Dimitrova.",
+                "Choďte na východ po ulici Dimitrova 480 m až do cieľa.",
+            ),
+        ),
+        (
+            "ky",
+            (
+                "Интергельпо көчөсү менен түштүккө 570 м басыңыз,"
+                " андан кийин Димитров көчөсүнө солго бурулуңуз.",
+                "Димитров көчөсү менен чыгышка 480 м басыңыз,"
+                " ошондо бара турган жериңизге жетесиз.",
+            ),
+        ),
+    ],
+)
+def test_directions_in_each_language(lang, lines):
+    directions = describe(build_steps(_walk()), lang)
+    assert directions.lines == lines
+    assert (directions.lang, directions.fallback) == (lang, False)
 
 
-def test_russian_directions():
-    assert describe(build_steps(_walk()), "ru") == [
-        "Идите на юг по ул. Интергельпо 570 м,"
-        " затем поверните налево на ул. Димитрова.",
-        "Идите на восток по ул. Димитрова 480 м до места назначения.",
-    ]
-
-
-def test_unknown_language_falls_back_to_english():
-    assert describe(build_steps(_walk()), "cs")[0].startswith("Walk south")
+def test_unknown_language_falls_back_to_english_and_says_so():
+    directions = describe(build_steps(_walk()), "de")
+    assert directions.lines[0].startswith("Walk south")
+    assert (directions.lang, directions.requested, directions.fallback) == (
+        "en",
+        "de",
+        True,
+    )
 
 
 def test_unmapped_ground_is_said_plainly():
     visitor = (74.5585, 42.8790)
     segments = [_segment(visitor, MEETING, None), *_walk()[:1]]
-    english = describe(build_steps(segments), "en")
+    english = describe(build_steps(segments), "en").lines
     assert english[0] == (
         "Walk about 150 m south in a straight line (no mapped path),"
         " then continue straight onto Intergelpo St."
     )
-    russian = describe(build_steps(segments), "ru")
+    russian = describe(build_steps(segments), "ru").lines
     assert russian[0].startswith(
         "Идите около 150 м на юг по прямой (пути на карте нет)"
     )
@@ -195,10 +286,22 @@ def test_unnamed_street_in_both_languages():
         _segment(MEETING, QUARTER, _street(None)),
         _segment(QUARTER, (74.5600, 42.87511), _street("chuy")),
     ]
-    english, _ = describe(build_steps(segments), "en")
+    english, _ = describe(build_steps(segments), "en").lines
     assert english.startswith("Walk south on an unnamed street for 280 m")
-    russian = describe(build_steps(segments[::-1]), "ru")[0]
+    russian = describe(build_steps(segments[::-1]), "ru").lines[0]
     assert russian.endswith("на безымянную улицу.")
+
+
+def test_a_hand_drawn_way_with_a_known_english_name_is_that_street():
+    connector = _street("улица Интергельпо", en="Intergelpo St")
+    assert street_label(connector, 74.558) == street_label(
+        _street("s-intergel-po-kocosu"), 74.558
+    )
+    segments = [
+        _segment(MEETING, QUARTER, connector),
+        _segment(QUARTER, DIMITROV, _street("s-intergel-po-kocosu")),
+    ]
+    assert len(build_steps(segments)) == 1
 
 
 def test_a_few_metres_across_a_median_are_not_a_step():
@@ -210,4 +313,7 @@ def test_a_few_metres_across_a_median_are_not_a_step():
     ]
     steps = build_steps(segments)
     assert len(steps) == 1
-    assert steps[0].label is not None and steps[0].label.en.startswith("Chui Ave")
+    assert (
+        steps[0].label is not None
+        and steps[0].label.key == "chuy-formerly-deng-xiaoping"
+    )

@@ -48,6 +48,31 @@ def tour_with_stops(tmp_path: Path, stops_file: str) -> Path:
         ("stops_negative_dwell.geojson", "middle", "dwell_min", "-3"),
         ("stops_line_geometry.geojson", "start", "geometry.type", "Point"),
         ("stops_end_not_last.geojson", "middle", "kind", "'stop'"),
+        (
+            "stops_placeholder_unknown_stop.geojson",
+            "middle",
+            "narrative.en",
+            "unknown stop 'nowhere'",
+        ),
+        (
+            "stops_placeholder_form_english_lacks.geojson",
+            "middle",
+            "look_for[0].en",
+            "no form 'dat' in 'en'",
+        ),
+        (
+            "stops_placeholder_one_stop_bearing.geojson",
+            "middle",
+            "summary.ru",
+            "FROM:TO[:FORM]",
+        ),
+        ("stops_placeholder_stray_brace.geojson", "middle", "narrative.en", "brace"),
+        (
+            "stops_sources_without_any_address.geojson",
+            "middle",
+            "sources",
+            "at least one source needs a web address",
+        ),
     ],
 )
 def test_bad_stops_fail_naming_file_feature_field(
@@ -85,6 +110,11 @@ def test_tour_error_is_a_value_error(tmp_path):
         ("price", {"amount": "free", "currency": "KGS"}, "price.amount"),
         ("registration_required", "yes", "true or false"),
         ("title", {"en": "Only English"}, "title.ru"),
+        ("time_zone", "Mars/Olympus_Mons", "'time_zone'.*not an IANA time zone"),
+        ("time_zone", "../../etc/passwd", "'time_zone'.*not an IANA time zone"),
+        ("time_zone", "", "'time_zone'.*non-empty string"),
+        ("time_zone", 6, "'time_zone'.*non-empty string"),
+        ("time_zone", None, "'time_zone'.*missing"),
     ],
 )
 def test_bad_tour_metadata(tour_dir, field, value, expected):
@@ -95,6 +125,10 @@ def test_bad_tour_metadata(tour_dir, field, value, expected):
     with pytest.raises(TourDataError, match=expected) as caught:
         load_tour(tour_dir)
     assert caught.value.path.endswith("tour.json")
+
+
+def test_the_time_zone_is_read(tour_dir):
+    assert load_tour(tour_dir).time_zone == "Asia/Bishkek"
 
 
 def test_route_legs_must_join_the_stops_in_order(tour_dir):

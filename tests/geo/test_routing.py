@@ -166,7 +166,7 @@ def test_tour_path_fallback_labels_and_counts_the_connector():
     connector_m = haversine_m(visitor, route.coords[1])
     assert connector_m > 50
     assert route.approximate_m == pytest.approx(connector_m)
-    assert "the tour path" in describe(route.directions, "en")[-1]
+    assert "the tour path" in describe(route.directions, "en").lines[-1]
     # A leg that was itself drawn straight counts as approximate too.
     whole = router.route(leg_two[0], leg_two[1])
     assert whole.approximate_m == pytest.approx(whole.length_m)
@@ -223,3 +223,4 @@ def test_route_feature_is_geojson_with_directions_in_the_language():
     assert props["length_m"] == pytest.approx(route.length_m, abs=0.05)
     assert props["approximate_m"] == 0
     assert props["directions"][0].startswith("Идите на север")
+    assert props["directions_lang"] == "ru"

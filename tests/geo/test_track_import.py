@@ -139,3 +139,11 @@ def test_track_in_the_wrong_order_misses_a_stop(tour):
     track = read_track((TRACKS / "walk.gpx").read_bytes())
     with pytest.raises(TrackMissesStopError, match="interhelpo-quarter"):
         match_track(list(reversed(track)), stops_of(tour), speed_kmh=4.0)
+
+
+def test_a_doctype_after_the_first_4_kb_is_refused():
+    """The whole file is checked, not its start (defusedxml, not a byte search)."""
+    data = (TRACKS / "doctype_after_4kb.gpx").read_bytes()
+    assert data.find(b"<!DOCTYPE") > 4090
+    with pytest.raises(TrackFormatError, match="DOCTYPE"):
+        read_track(data)

@@ -32,7 +32,7 @@ def test_add_guide_twice_is_refused(runner, auth):
 
 def test_add_guide_prompts_for_the_password(runner):
     result = runner.invoke(
-        args=["guide", "add", "bob"], input="long enough\nlong enough\n"
+        args=["guide", "add", "bob"], input="long enough now\nlong enough now\n"
     )
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["guide", "list"]).output.strip() == "bob"
@@ -74,6 +74,7 @@ def test_wrong_password(client, auth):
 
 
 def test_repeated_failures_are_slowed_down(app, client, auth):
+    app.config["LOGIN_DELAY_S"] = 600  # longer than this test takes on a slow machine
     for _ in range(app.config["LOGIN_FAILURES_PER_NAME"]):
         assert auth.login(password="nope").status_code == 401
     # Even the right password waits now.
@@ -84,7 +85,7 @@ def test_repeated_failures_are_slowed_down(app, client, auth):
 
 
 def test_failures_per_address_are_counted_across_names(app, client, auth):
-    app.config["LOGIN_FAILURES_PER_ADDRESS"] = 3
+    app.config.update(LOGIN_FAILURES_PER_ADDRESS=3, LOGIN_DELAY_S=600)
     for name in ("x1", "x2", "x3"):
         assert auth.login(username=name, password="nope").status_code == 401
     assert auth.login().status_code == 429
@@ -203,3 +204,13 @@ def test_guide_pages_are_not_cached(client, auth):
 def test_login_page_in_russian(client):
     text = client.get("/guide/login?lang=ru").get_data(as_text=True)
     assert "Пароль" in text
+
+
+def test_big_bodies_are_refused_before_they_are_read(client):
+    """No global body limit once let 300 MB to /guide/login be spooled to disk."""
+    import io
+
+    body = {"username": "x", "file": (io.BytesIO(b"0" * 2_000_000), "big.bin")}
+    response = client.post("/guide/login", data=body)
+    assert response.status_code == 413
+    assert 'class="site-header"' in response.get_data(as_text=True)

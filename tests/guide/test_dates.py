@@ -102,19 +102,7 @@ def test_more_seats_move_the_waitlist_up(guide, app):
     public = app.test_client()
     register(public, date_id)
     waiting = code_of(register(public, date_id))
-    page = guide.get(f"/guide/tours/small/dates/{date_id}/edit").get_data(as_text=True)
-    guide.post(
-        f"/guide/tours/small/dates/{date_id}/edit",
-        data={
-            **hidden_fields(page),
-            "day": "2031-05-04",
-            "start": "10:00",
-            "language": "en",
-            "capacity": "2",
-            "price_amount": "700",
-            "price_currency": "KGS",
-        },
-    )
+    _raise_capacity(guide, app, date_id, None)
     html = public.get(f"/tours/small/dates/r/{waiting}").get_data(as_text=True)
     assert 'data-status="confirmed"' in html
 

@@ -9,6 +9,8 @@ import pytest
 
 from app import create_app
 from geo.distance import haversine_m
+from tests.language_support import tour_with_language
+from tests.support import make_app
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -136,18 +138,18 @@ def test_nasty_places_get_4xx_in_the_error_shape(streets_client, side, value, st
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "status"),
     [
-        "from=start",
-        "to=start",
-        "from=&to=",
-        "from=start&from=finish",
-        "from=start&to=start",
+        ("from=start", 400),  # one end only
+        ("to=start", 400),
+        ("from=&to=", 400),
+        ("from=start&from=finish", 400),  # two starts, no end
+        ("from=start&to=start", 200),  # nowhere to walk: a route of 0 m
     ],
 )
-def test_odd_queries_never_fail(streets_client, query):
+def test_odd_queries_never_fail(streets_client, query, status):
     response = streets_client.get(f"/api/tours/small/route?{query}")
-    assert response.status_code in (200, 400)
+    assert response.status_code == status
     assert response.is_json
 
 
@@ -170,3 +172,32 @@ def test_osh_bazaar_to_the_meeting_point_on_district_streets(district_app):
     assert straight_m + 100 < props["length_m"] < straight_m + 500
     assert props["source"] == "streets"
     assert any("Chui Ave" in line for line in props["directions"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "directions_lang", "start"),
+    [("cs", "cs", "Jděte na východ po Čujské třídě"), ("de", "en", "Walk east on")],
+)
+def test_route_directions_in_a_declared_language_or_flagged_english(
+    tmp_path, lang, directions_lang, start
+):
+    # "de" stands for a language whose texts and catalogue came in before its
+    # phrase file (geo/lang/de.json): English, and the answer says so.
+    tour = tour_with_language(DATA / "tour_small", tmp_path / "tour", lang)
+    app = make_app(
+        tmp_path,
+        TOUR_DATA=str(tour),
+        STREET_FILES=[str(DATA / "streets_small_tour.osm")],
+    )
+    client = app.test_client()
+    props = client.get(f"/api/route?from=start&to=finish&lang={lang}").get_json()[
+        "properties"
+    ]
+    assert props["directions_lang"] == directions_lang
+    assert props["directions"][0].startswith(start)
+    gpx = gpxpy.parse(
+        client.get(f"/route.gpx?from=start&to=finish&lang={lang}").get_data(
+            as_text=True
+        )
+    )
+    assert gpx.description.startswith(start)

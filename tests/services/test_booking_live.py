@@ -90,7 +90,13 @@ def live_db(request, tmp_path):
 
 
 def _app(config):
-    return create_app({"SECRET_KEY": "live-tests", **config})
+    return create_app(
+        {
+            "SECRET_KEY": "live-tests-secret-key",
+            "PUBLIC_URL": "http://127.0.0.1",
+            **config,
+        }
+    )
 
 
 def test_concurrent_registrations_take_exactly_the_seats(live_db, tmp_path):

@@ -6,17 +6,20 @@ is a ``before_request`` hook, so a new guide page is protected even if its
 view forgets ``@login_required``. The rooms: ``auth`` (sign-in, start page,
 ``flask guide``), ``dates`` (dates and registrations), ``events``, ``planner``,
 ``check``, ``stops`` (editing), ``calibrate`` (pins set in the field),
-``tracks`` (walked-path import) and ``live`` (the guide's remote of a live walk).
+``media`` (photos and recorded narration), ``tracks`` (walked-path import) and
+``live`` (the guide's remote of a live walk).
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any
 from typing import TypeVar
 
 from flask import Flask
+from flask import current_app
 from flask import g
 from flask import redirect
 from flask import request
@@ -30,6 +33,8 @@ from web.services.db import db
 from web.services.models import User
 
 SESSION_KEY = "guide_id"
+VERSION_KEY = "guide_version"
+SIGNED_IN_KEY = "signed_in_at"
 # Endpoints under /guide that anonymous visitors may reach.
 PUBLIC_ENDPOINTS = {"auth.login"}
 # Links on the guide's start page: (endpoint, label), in this order.
@@ -54,9 +59,11 @@ def init_app(app: Flask) -> None:
     from web.guide import dates
     from web.guide import events
     from web.guide import live
+    from web.guide import media
     from web.guide import planner
     from web.guide import stops
     from web.guide import tracks
+    from web.services import privacy
     from web.services import tour_store
 
     # First of all hooks, before CSRF: anonymous requests to /guide get the
@@ -65,18 +72,70 @@ def init_app(app: Flask) -> None:
     app.after_request(_no_store)
     app.context_processor(lambda: {"current_guide": current_guide})
     auth.init_app(app)
+    if "purge" not in auth.guide_cli.commands:
+        auth.guide_cli.add_command(privacy.purge_command)
     tour_store.init_app(app)
-    for module in (dates, events, planner, check, stops, calibrate, tracks, live):
+    for module in (
+        dates,
+        events,
+        planner,
+        check,
+        stops,
+        calibrate,
+        media,
+        tracks,
+        live,
+    ):
         app.register_blueprint(module.bp)
 
 
 def current_guide() -> User | None:
-    """The signed-in guide of this request, or None."""
+    """The signed-in guide of this request, or None.
+
+    A session counts only with the guide's current session version (signing
+    out, a new password or removal raise it) and within the absolute
+    lifetime from sign-in; a session of the kind made before versions
+    existed has neither and is cleared.
+    """
     if "guide" not in g:
-        guide_id = session.get(SESSION_KEY)
-        g.guide = db.session.get(User, guide_id) if guide_id is not None else None
+        g.guide = _session_guide()
+        if g.guide is None and SESSION_KEY in session:
+            session.clear()
     guide: User | None = g.guide
     return guide
+
+
+def _session_guide() -> User | None:
+    guide_id = session.get(SESSION_KEY)
+    version = session.get(VERSION_KEY)
+    signed_in_at = session.get(SIGNED_IN_KEY)
+    if not (
+        isinstance(guide_id, int)
+        and isinstance(version, int)
+        and isinstance(signed_in_at, int)
+    ):
+        return None
+    max_age = int(current_app.config["GUIDE_SESSION_MAX_AGE_S"])
+    if not 0 <= time.time() - signed_in_at <= max_age:
+        return None
+    user = db.session.get(User, guide_id)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on this browser: a fresh session, no data carried over."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = user.id
+    session[VERSION_KEY] = user.session_version
+    session[SIGNED_IN_KEY] = int(time.time())
+
+
+def revoke_sessions(user: User) -> None:
+    """End every session of ``user``, on every device (commit to take effect)."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def is_guide_path(path: str) -> bool:

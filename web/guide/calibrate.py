@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -34,8 +35,11 @@ from web.guide import current_guide
 from web.services.db import db
 from web.services.db import write_transaction
 from web.services.guide_models import Calibration
+from web.services.i18n import tour_time
 from web.services.models import User
 from web.services.models import utcnow
+from web.services.params import db_int
+from web.services.params import number
 from web.services.tour_store import EditConflictError
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
@@ -85,6 +89,7 @@ def form(stop_id: str) -> str:
         verified=field_verified(stop_id),
         log=log,
         good_m=GOOD_ACCURACY_M,
+        far_m=current_app.config["CALIBRATION_MAX_MOVE_M"],
     )
 
 
@@ -94,13 +99,27 @@ def set_position(stop_id: str) -> ResponseReturnValue:
     stop = catalogue_stop(stop_id)
     form = request.form
     try:
-        lon, lat = check_lonlat(float(form["lon"]), float(form["lat"]))
-        accuracy = float(form.get("accuracy", "nan"))
-        expected = int(form.get("version", ""))
+        lon, lat = check_lonlat(number(form["lon"]), number(form["lat"]))
+        accuracy = number(form.get("accuracy", "nan"))
+        expected = db_int(form.get("version", ""))
     except (BadCoordinateError, KeyError, ValueError):
         abort(400, _("No usable position was sent; try again."))
     if not math.isfinite(accuracy) or accuracy <= 0 or accuracy > 5000:
         abort(400, _("No usable position was sent; try again."))
+    moved_m = haversine_m((stop.lon, stop.lat), (lon, lat))
+    max_move_m = float(current_app.config["CALIBRATION_MAX_MOVE_M"])
+    if moved_m > max_move_m and form.get("confirm_far") != "yes":
+        # A fix from the wrong place (or a made-up one) would move the stop
+        # across town: only when the guide says so.
+        flash(
+            _(
+                "Not saved: that is %(d)s m from the pin (more than %(limit)s m)."
+                " Check that you stand at the stop, or tick “move it this far”.",
+                d=round(moved_m),
+                limit=round(max_move_m),
+            )
+        )
+        return redirect(url_for("calibrate.form", stop_id=stop_id), 303)
     confirmed = form.get("confirm_poor") == "yes"
     if accuracy > GOOD_ACCURACY_M and not confirmed:
         flash(
@@ -114,7 +133,7 @@ def set_position(stop_id: str) -> ResponseReturnValue:
         return redirect(url_for("calibrate.form", stop_id=stop_id), 303)
     user_id = _user_id()
     acc = round(accuracy)
-    today = utcnow().date()
+    today = tour_time(utcnow()).date()
     basis = {lang: _field_basis(lang, today, acc) for lang in base_tour().languages}
     feature = stop_to_feature(stop)
     feature["geometry"]["coordinates"] = [round(lon, 7), round(lat, 7)]

@@ -4,6 +4,7 @@ and ``flask tour export`` to write the edited tour back as ``tour_data/`` files.
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -17,17 +18,20 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from geo.checks import Problem
+from geo.checks import check_media
 from geo.checks import check_tour
 from geo.checks import has_errors
 from geo.export import dumps
 from geo.export import dumps_route
 from geo.export import route_collection
+from geo.export import settled
 from geo.export import stops_collection
 from geo.tour import Tour
 from web import get_tour
 from web import tour_folder
 from web.cli import tour_cli
 from web.services.i18n import pick
+from web.services.media import media_facts
 
 bp = Blueprint("checks", __name__, url_prefix="/guide")
 
@@ -61,7 +65,27 @@ LABELS: dict[str, Any] = {
         "The walk to %(other_name)s: %(approximate_m).0f m of %(length_m).0f m are"
         " approximate, not along known streets."
     ),
+    "no_photo": _l("No photo yet."),
+    "photo_without_alt": _l("Photo %(photo)s has no alt text in %(lang)s."),
+    "photo_over_budget": _l(
+        "Photo %(photo)s weighs %(kb).0f KB at %(width)s px, over the"
+        " %(limit_kb).0f KB budget."
+    ),
+    "recording_over_budget": _l(
+        "The %(lang)s recording is %(mb).1f MB, over the %(limit_mb).0f MB budget."
+    ),
+    "recording_too_long": _l(
+        "The %(lang)s recording takes %(duration_min).1f min, longer than the"
+        " %(dwell_min)s min spent here."
+    ),
 }
+
+
+def all_problems(tour: Tour) -> list[Problem]:
+    """The tour's own problems and those of its photos and recordings, errors first."""
+    photos, recordings = media_facts(tour.id)
+    problems = check_tour(tour) + check_media(tour, photos, recordings)
+    return sorted(problems, key=lambda p: p.severity != "error")
 
 
 def describe_problem(problem: Problem, tour: Tour) -> dict[str, Any]:
@@ -83,7 +107,7 @@ def describe_problem(problem: Problem, tour: Tour) -> dict[str, Any]:
 def check() -> str:
     """Every problem to fix before publishing, errors first."""
     tour = get_tour()
-    problems = check_tour(tour)
+    problems = all_problems(tour)
     return render_template(
         "guide/check.html",
         problems=[describe_problem(problem, tour) for problem in problems],
@@ -95,14 +119,20 @@ def check() -> str:
 def export_files(tour: Tour) -> dict[str, str]:
     """The tour as guides left it, in the ``tour_data/`` file formats."""
     source = tour_folder(current_app, tour.id)
+    tour = settled(tour)
+    meta = json.loads((source / "tour.json").read_text(encoding="utf-8"))
+    for name, text in tour.texts():
+        # Declared languages as settled; others (being translated) as they were.
+        meta[name] = {**meta[name], **text}
     return {
-        "tour.json": (source / "tour.json").read_text(encoding="utf-8"),
+        "tour.json": dumps(meta),
         "stops.geojson": dumps(stops_collection(tour.stops)),
         "route.geojson": dumps_route(
             route_collection(
                 tour.legs,
                 attribution=tour.attribution,
                 generated_by="flask tour export (guides' edits)",
+                walks_m=tour.walks_m,
             )
         ),
     }
@@ -124,7 +154,7 @@ def export_zip() -> Response:
 def check_command() -> None:
     """List every problem of the tour; exit 1 when any is an error."""
     tour = get_tour()
-    problems = check_tour(tour)
+    problems = all_problems(tour)
     for problem in problems:
         click.echo(f"{problem.severity.upper():7} {problem.message}")
     errors = sum(problem.severity == "error" for problem in problems)

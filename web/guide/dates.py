@@ -11,6 +11,7 @@ import csv
 import io
 import logging
 import re
+from datetime import UTC
 from datetime import datetime
 from datetime import time
 
@@ -49,6 +50,7 @@ from web.services.db import db
 from web.services.forms import multi_line
 from web.services.forms import single_line
 from web.services.i18n import language_name
+from web.services.i18n import tour_zone
 from web.services.models import CALLED_OFF
 from web.services.models import CONFIRMED
 from web.services.models import SCHEDULED
@@ -274,7 +276,7 @@ def export_csv(session_id: int) -> Response:
             "language",
             "note",
             "attended",
-            "registered_at_utc",
+            "registered_at",
         ]
     )
     for r in tour_date.registrations:
@@ -291,7 +293,10 @@ def export_csv(session_id: int) -> Response:
                     r.language,
                     r.note or "",
                     {True: "yes", False: "no", None: ""}[r.attended],
-                    r.created_at.isoformat(timespec="seconds"),
+                    # In the tour's zone, with its offset: 2030-12-14T10:00:00+06:00.
+                    r.created_at.replace(tzinfo=UTC)
+                    .astimezone(tour_zone())
+                    .isoformat(timespec="seconds"),
                 )
             ]
         )

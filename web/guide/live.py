@@ -33,6 +33,8 @@ from web.services.live import is_live
 from web.services.live import new_code
 from web.services.live import update_walk
 from web.services.models import utcnow
+from web.services.params import number
+from web.services.privacy import erase_expired_positions
 
 bp = Blueprint("guide_live", __name__, url_prefix="/guide/tours/<tour_id>/live")
 
@@ -51,6 +53,7 @@ def start() -> ResponseReturnValue:
     """Start a live walk at the meeting point; it ends by itself after 4 hours."""
     guide = current_guide()
     now = utcnow()
+    erase_expired_positions()  # the walks before this one
     with write_transaction() as session:
         for _attempt in range(5):
             code = new_code()
@@ -117,8 +120,8 @@ def share_position(code: str) -> ResponseReturnValue:
     """The guide's position while sharing is on (JSON: lat, lon, accuracy)."""
     body = request.get_json(silent=True) or {}
     try:
-        lon, lat = check_lonlat(float(body["lon"]), float(body["lat"]))
-        accuracy = float(body.get("accuracy", math.nan))
+        lon, lat = check_lonlat(number(body["lon"]), number(body["lat"]))
+        accuracy = number(body.get("accuracy", math.nan))
     except (BadCoordinateError, KeyError, TypeError, ValueError):
         raise BadRequestParameter(_("Not a position.")) from None
     if not math.isfinite(accuracy) or not 0 <= accuracy <= 10_000:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import re
 from datetime import datetime
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from typing import Any
 
 from flask import Blueprint
@@ -26,14 +26,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from geo.directions import describe
+from geo.directions import format_distance
 from geo.export import reorder
 from geo.gpx import tour_to_gpx
+from geo.overview import overview
 from geo.planning import best_order
 from geo.planning import totals
 from geo.tour import Leg
 from geo.tour import Stop
 from geo.tour import Tour
-from web import MAX_ID
 from web import current_tour_id
 from web import of_tour
 from web.errors import BadRequestParameter
@@ -44,7 +45,9 @@ from web.services.db import write_transaction
 from web.services.guide_models import RouteVariant
 from web.services.i18n import current_lang
 from web.services.i18n import pick
+from web.services.links import external_url
 from web.services.models import utcnow
+from web.services.params import db_int
 from web.services.tour_store import all_known_legs
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
@@ -55,6 +58,9 @@ from web.services.tour_store import legs_for
 from web.services.tour_store import path_json
 from web.services.tour_store import refresh
 from web.services.tour_store import state_of
+
+if TYPE_CHECKING:
+    from geo.network import WalkGraph
 
 bp = Blueprint("planner", __name__, url_prefix="/guide")
 
@@ -102,12 +108,7 @@ def _published_variant_id() -> int | None:
 
 
 def _variant(variant_id: int) -> RouteVariant:
-    # ?variant= may be any integer; ids fit in 64 bits.
-    variant = (
-        of_tour(db.session.get(RouteVariant, variant_id))
-        if variant_id <= MAX_ID
-        else None
-    )
+    variant = of_tour(db.session.get(RouteVariant, variant_id))
     if variant is None:
         abort(404, _("No such route variant."))
     return variant
@@ -129,7 +130,7 @@ def _with(stops: dict[str, Stop]) -> Tour:
     return dataclasses.replace(base_tour(), stops=tuple(stops.values()))
 
 
-def _plan_data(stops: list[Stop]) -> dict[str, Any]:
+def _plan_data(stops: list[Stop], order: list[str]) -> dict[str, Any]:
     matrix = distance_matrix(stops)
     tour = base_tour()
     return {
@@ -138,11 +139,48 @@ def _plan_data(stops: list[Stop]) -> dict[str, Any]:
         "method": matrix.method,
         "speedKmh": tour.walking_speed_kmh,
         "slotMin": tour.duration_min,
+        "tileUrl": current_app.config["TILE_URL"],
+        "attribution": tour.attribution,
+        "legsUrl": url_for("planner.legs"),
+        "legs": leg_lines(order) if len(order) >= 2 else [],
+        "units": distance_units(current_lang()),
         "stops": {
-            stop.id: {"name": pick(stop.name), "dwell": stop.dwell_min}
+            stop.id: {
+                "name": pick(stop.name),
+                "dwell": stop.dwell_min,
+                "kind": stop.kind,
+                "lat": stop.lat,
+                "lon": stop.lon,
+            }
             for stop in stops
         },
     }
+
+
+def distance_units(lang: str) -> dict[str, str]:
+    """The words of `format_distance` in ``lang``, so the planner's script writes
+    distances as the pages do: '280 m', '1.3 km'."""
+    metres, km = format_distance(280, lang), format_distance(1300, lang)
+    return {
+        "m": metres.split(" ", 1)[1],
+        "km": km.split(" ", 1)[1],
+        "decimal": km[1],
+    }
+
+
+def leg_lines(order: list[str]) -> list[dict[str, Any]]:
+    """The legs walking ``order`` as the planner's map draws them, ``[lat, lon]``."""
+    stops = {stop.id: stop for stop in catalogue()}
+    return [
+        {
+            "from": leg.from_id,
+            "to": leg.to_id,
+            "latlngs": [[round(lat, 6), round(lon, 6)] for lon, lat in leg.coords],
+            "approximate": leg.approximate,
+            "length_m": round(leg.length_m, 1),
+        }
+        for leg in legs_for(order, stops, all_known_legs())
+    ]
 
 
 @bp.get("/tours/<tour_id>/plan")
@@ -150,7 +188,8 @@ def plan() -> str:
     """The planner page: the published order, or a saved variant to work on."""
     stops = catalogue()
     current = [stop.id for stop in refresh().stops]
-    variant_id = request.args.get("variant", type=int)
+    # Not a 64-bit integer: no variant asked for (werkzeug drops the ValueError).
+    variant_id = request.args.get("variant", type=db_int)
     loaded = None
     if variant_id is not None:
         loaded = _variant(variant_id)
@@ -169,7 +208,7 @@ def plan() -> str:
         variants=variants,
         summaries=summaries,
         published_id=_published_variant_id(),
-        data=_plan_data(stops),
+        data=_plan_data(stops, current),
     )
 
 
@@ -204,6 +243,15 @@ def best() -> Response:
         solver=result.solver,
         method=matrix.method,
     )
+
+
+@bp.post("/api/tours/<tour_id>/plan/legs")
+def legs() -> Response:
+    """The paths of the posted order's legs, for the planner's map."""
+    body = request.get_json(silent=True) or {}
+    stops = {stop.id: stop for stop in catalogue()}
+    order = parse_order(body.get("stops"), stops)
+    return jsonify(ok=True, legs=leg_lines(order))
 
 
 @bp.post("/tours/<tour_id>/plan/variants")
@@ -248,10 +296,44 @@ def delete_variant(variant_id: int) -> ResponseReturnValue:
     return redirect(url_for("planner.plan"), 303)
 
 
+def _tour_totals(tour: Tour) -> Any:
+    return totals(
+        [leg.length_m for leg in tour.legs],
+        [stop.dwell_min for stop in tour.stops],
+        speed_kmh=tour.walking_speed_kmh,
+        slot_min=tour.duration_min,
+    )
+
+
+@bp.get("/tours/<tour_id>/plan/variants/<int:variant_id>/publish")
+def confirm_publish(variant_id: int) -> str:
+    """Ask before publishing: what guests will see, and whether it fits the slot."""
+    variant = _variant(variant_id)
+    tour = variant_tour(json.loads(variant.stops_json))
+    published = [stop.id for stop in refresh().stops]
+    planned = [stop.id for stop in tour.stops]
+    names = {stop.id: pick(stop.name) for stop in catalogue()}
+    return render_template(
+        "guide/publish.html",
+        variant=variant,
+        plan=tour,
+        result=_tour_totals(tour),
+        added=[names[i] for i in planned if i not in published],
+        left_out=[names[i] for i in published if i not in planned and i in names],
+        same_order=planned == published,
+        is_published=variant_id == _published_variant_id(),
+    )
+
+
 @bp.post("/tours/<tour_id>/plan/variants/<int:variant_id>/publish")
 def publish(variant_id: int) -> ResponseReturnValue:
-    """Make the variant the tour's route: the public map and pages follow it."""
+    """Make the variant the tour's route: the public map and pages follow it.
+
+    Only a confirmed form publishes; anything else goes to the question first.
+    """
     variant = _variant(variant_id)
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for("planner.confirm_publish", variant_id=variant_id), 303)
     tour = variant_tour(json.loads(variant.stops_json))
     with write_transaction() as session:
         bump_revision(
@@ -270,13 +352,8 @@ def variant_gpx(variant_id: int) -> Response:
     """The variant as GPX: waypoints, route and path."""
     variant = _variant(variant_id)
     tour = variant_tour(json.loads(variant.stops_json))
-    urls = {
-        stop.id: url_for("pages.stop", stop_id=stop.id, _external=True)
-        for stop in tour.stops
-    }
-    xml = tour_to_gpx(
-        tour, current_lang(), urls=urls, home=url_for("pages.index", _external=True)
-    )
+    urls = {stop.id: external_url("pages.stop", stop_id=stop.id) for stop in tour.stops}
+    xml = tour_to_gpx(tour, current_lang(), urls=urls, home=external_url("pages.index"))
     slug = re.sub(r"[^a-z0-9]+", "-", variant.name.casefold()).strip("-") or "variant"
     return gpx_response(xml, f"{tour.id}-{slug}.gpx")
 
@@ -298,14 +375,18 @@ def sheet(variant_id: int) -> str:
         plan=tour,
         rows=rows,
         start=start_text,
-        overview=overview_svg(tour),
-        result=totals(
-            [leg.length_m for leg in tour.legs],
-            [stop.dwell_min for stop in tour.stops],
-            speed_kmh=tour.walking_speed_kmh,
-            slot_min=tour.duration_min,
-        ),
+        overview=overview(tour, street_graph(), current_lang()),
+        result=_tour_totals(tour),
     )
+
+
+def street_graph() -> WalkGraph | None:
+    """The streets the router plans on, or None when it only knows the tour's path."""
+    router = current_app.extensions.get("router")
+    if router is None or getattr(router, "source", None) != "streets":
+        return None
+    graph: WalkGraph = router.graph
+    return graph
 
 
 def _timetable(tour: Tour, start: datetime) -> list[dict[str, Any]]:
@@ -335,49 +416,21 @@ def _directions(leg: Leg, stop: Stop) -> list[str]:
     if leg_router() is not None and router is not None:
         try:
             route = router.route(leg.coords[0], leg.coords[-1])
-            return describe(route.directions, current_lang())
+            return list(describe(route.directions, current_lang()))
         except (LookupError, ValueError):
             pass
     if leg.approximate:
         return [
             _(
-                "No street directions: walk about %(m)s m to %(name)s"
+                "No street directions: walk about %(distance)s to %(name)s"
                 " (the line on the map is approximate).",
-                m=round(leg.length_m, -1),
+                distance=format_distance(leg.length_m, current_lang()),
                 name=pick(stop.name),
             )
         ]
-    return [_("Follow the path on the map for %(m)s m.", m=round(leg.length_m, -1))]
-
-
-def overview_svg(tour: Tour, width: int = 600, height: int = 420) -> dict[str, Any]:
-    """The path and numbered stops projected onto an SVG canvas (prints anywhere)."""
-    points = [p for leg in tour.legs for p in leg.coords] + [
-        s.lonlat for s in tour.stops
-    ]
-    lons = [p[0] for p in points]
-    lats = [p[1] for p in points]
-    kx = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lons) - min(lons)) * kx, 1e-6)
-    span_y = max(max(lats) - min(lats), 1e-6)
-    pad = 24
-    scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
-
-    def xy(p: tuple[float, float]) -> tuple[float, float]:
-        return (
-            round(pad + (p[0] - min(lons)) * kx * scale, 1),
-            round(height - pad - (p[1] - min(lats)) * scale, 1),
+    return [
+        _(
+            "Follow the path on the map for %(distance)s.",
+            distance=format_distance(leg.length_m, current_lang()),
         )
-
-    lines = [
-        {
-            "points": " ".join(f"{x},{y}" for x, y in map(xy, leg.coords)),
-            "approximate": leg.approximate,
-        }
-        for leg in tour.legs
     ]
-    stops = [
-        {"x": xy(s.lonlat)[0], "y": xy(s.lonlat)[1], "n": s.order, "kind": s.kind}
-        for s in tour.stops
-    ]
-    return {"width": width, "height": height, "lines": lines, "stops": stops}

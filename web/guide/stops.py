@@ -9,6 +9,7 @@ field by `web.guide.calibrate`.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,11 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from geo.errors import TourDataError
 from geo.export import stop_to_feature
@@ -30,6 +34,7 @@ from geo.tour import Stop
 from web.guide import current_guide
 from web.services.db import write_transaction
 from web.services.i18n import language_name
+from web.services.params import db_int
 from web.services.tour_store import EditConflictError
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
@@ -70,7 +75,7 @@ def form_values(stop: Stop) -> dict[str, Any]:
     values: dict[str, Any] = {
         "dwell_min": f"{stop.dwell_min:g}",
         "arrival_radius_m": f"{stop.arrival_radius_m:g}",
-        "sources": "\n".join(f"{s.url} {s.title}" for s in stop.sources),
+        "sources": "\n".join(f"{s.url or ''} {s.title}".strip() for s in stop.sources),
     }
     for lang in languages:
         for field in TEXT_FIELDS:
@@ -93,6 +98,10 @@ def _sources(raw: str) -> list[dict[str, str]]:
     for line in raw.splitlines():
         line = line.strip()
         if not line:
+            continue
+        if not line.startswith(("http://", "https://")):
+            # A source known only by name: the whole line is its title.
+            sources.append({"title": line})
             continue
         url, _sep, title = line.partition(" ")
         sources.append({"url": url, "title": title.strip()})
@@ -137,6 +146,16 @@ FIELD_LABELS = {
 }
 
 
+# Short names of the text fields, for messages about them.
+FIELD_NAMES = {
+    "name": _l("Name"),
+    "summary": _l("Summary"),
+    "narrative": _l("Story"),
+    "look_for": _l("What to look for"),
+    "site_note": _l("Site note"),
+}
+
+
 def field_label(field: str) -> str:
     """The form label for a loader field name: 'name.ru' -> 'Name (Русский)'."""
     key = field.split(".")[0].split("[")[0]
@@ -144,21 +163,119 @@ def field_label(field: str) -> str:
     parts = field.split(".")
     if len(parts) == 2 and parts[1] in base_tour().languages:
         label += f" ({language_name(parts[1])})"
-    return f"{label} [{field}]"
+    return label
+
+
+def field_input(field: str) -> str | None:
+    """The id of the form input a loader field comes from: 'name.ru' -> 'name_ru'."""
+    key = field.split(".")[0].split("[")[0]
+    if key in ("dwell_min", "arrival_radius_m", "sources"):
+        return key
+    parts = field.split(".")
+    if key in FIELD_LABELS and len(parts) == 2:
+        return f"{key}_{parts[1]}"
+    return None
+
+
+def _number_text(value: object) -> str:
+    return str(format_decimal(value)) if isinstance(value, int | float) else "?"
+
+
+def explain(exc: TourDataError) -> str:
+    """What is wrong with the form, as a person would say it."""
+    field = exc.field or ""
+    key = field.split(".")[0].split("[")[0]
+    low = _number_text(exc.params.get("low"))
+    high = _number_text(exc.params.get("high"))
+    if key == "arrival_radius_m":
+        if exc.code == "out_of_range":
+            return _(
+                "The arrival radius must be between %(low)s and %(high)s m.",
+                low=low,
+                high=high,
+            )
+        return _("Give the arrival radius as a number of metres, e.g. 40.")
+    if key == "dwell_min":
+        if exc.code == "out_of_range":
+            return _(
+                "The time at the stop must be between %(low)s and %(high)s minutes.",
+                low=low,
+                high=high,
+            )
+        return _("Give the time at the stop as a number of minutes, e.g. 5.")
+    if key == "sources":
+        index = re.search(r"\[(\d+)\]", field)
+        number = int(index[1]) + 1 if index else 1
+        if exc.code == "not_url":
+            return _(
+                "Source %(n)s does not start with a web address (https://…): write"
+                " the address first, then a space and the title.",
+                n=number,
+            )
+        if exc.code == "no_url":
+            return _(
+                "At least one source needs its web address (https://…): write the"
+                " address first, then a space and the title. A source without an"
+                " address is written as its title alone."
+            )
+        if field.endswith(".title"):
+            return _(
+                "Source %(n)s has no title: write it after the web address, with a"
+                " space between.",
+                n=number,
+            )
+        return _("Give at least one source: its web address, a space, then its title.")
+    parts = field.split(".")
+    if exc.code in ("empty", "missing") and key in FIELD_NAMES and len(parts) == 2:
+        return _(
+            "The “%(field)s” field (%(language)s) is empty; every language needs it.",
+            field=FIELD_NAMES[key],
+            language=language_name(parts[1]),
+        )
+    return _("%(field)s: %(problem)s", field=field_label(field), problem=exc.problem)
+
+
+def _preview(stop: Stop) -> dict[str, Markup]:
+    """The stop's public page, per language, as it would read after saving."""
+    tour = refresh()
+    in_route = any(s.id == stop.id for s in tour.stops)
+    previous = tour.neighbours(stop.id)[0] if in_route else None
+    pages = {}
+    for lang in base_tour().languages:
+        with force_locale(lang):
+            pages[lang] = Markup(
+                render_template(
+                    "partials/story.html",
+                    tour=tour,
+                    stop=stop,
+                    leg=tour.leg_to(stop.id) if in_route else None,
+                    previous=previous,
+                    story_tools=False,
+                    story_level=3,
+                    story_prefix=f"preview-{lang}-",
+                )
+            )
+    return pages
 
 
 @bp.route("/<stop_id>/edit", methods=["GET", "POST"])
 def edit(stop_id: str) -> ResponseReturnValue:
-    """Edit a stop's texts (every language), dwell, arrival radius and sources."""
+    """Edit a stop's texts (every language), dwell, arrival radius and sources.
+
+    "Preview" validates the form and shows the public page as it would read,
+    saving nothing; "Save" stores it.
+    """
     stop = catalogue_stop(stop_id)
     version = stop_version(stop_id)
     error = None
+    error_input = None
+    preview = None
     status = 200
     values = form_values(stop)
     if request.method == "POST":
         values = dict(request.form)
         try:
-            expected = int(request.form.get("version", ""))
+            expected = db_int(request.form.get("version", ""))
         except ValueError:
             abort(400, _("The form is missing its version; reload the page."))
         feature = feature_from_form(stop, request.form.to_dict())
@@ -168,31 +285,33 @@ def edit(stop_id: str) -> ResponseReturnValue:
                 base_tour().languages,
                 path=Path("edit form"),
                 index=stop.order,
+                tour=base_tour(),
             )
-            with write_transaction() as session:
-                save_stop(
-                    session, edited, expected_version=expected, user_id=_user_id()
-                )
-                bump_revision(session, _user_id())
+            if request.form.get("action") == "preview":
+                preview = _preview(edited)
+            else:
+                with write_transaction() as session:
+                    save_stop(
+                        session, edited, expected_version=expected, user_id=_user_id()
+                    )
+                    bump_revision(session, _user_id())
         except TourDataError as exc:
-            error = _(
-                "Not saved: %(field)s: %(problem)s",
-                field=field_label(exc.field or ""),
-                problem=exc.problem,
-            )
+            error = explain(exc)
+            error_input = field_input(exc.field or "")
             status = 422
         except EditConflictError as exc:
             error = _(
-                "Not saved: someone else saved this stop while you were editing"
+                "Someone else saved this stop while you were editing"
                 " (now version %(n)s). Your text is still below: copy what you need,"
                 " then reload the page to see their changes.",
                 n=exc.current_version,
             )
             status = 409
         else:
-            refresh()
-            flash(_("Saved “%(name)s”.", name=edited.name.get("en", stop_id)))
-            return redirect(url_for("stops.edit", stop_id=stop_id), 303)
+            if preview is None:
+                refresh()
+                flash(_("Saved “%(name)s”.", name=edited.name.get("en", stop_id)))
+                return redirect(url_for("stops.edit", stop_id=stop_id), 303)
         # The form keeps the version it started from: sending it again after a
         # conflict conflicts again, until the guide reloads and sees the change.
         version = expected
@@ -203,6 +322,8 @@ def edit(stop_id: str) -> ResponseReturnValue:
             values=values,
             version=version,
             error=error,
+            error_input=error_input,
+            preview=preview,
             languages=base_tour().languages,
         ),
         status,

@@ -41,12 +41,16 @@ from web.services.db import write_transaction
 from web.services.guide_models import TrackImport
 from web.services.i18n import pick
 from web.services.models import utcnow
+from web.services.security import UPLOAD_LIMITS
 from web.services.tour_store import bump_revision
 from web.services.tour_store import path_json
 from web.services.tour_store import refresh
 from web.services.tour_store import state_of
 
 bp = Blueprint("track", __name__, url_prefix="/guide/tours/<tour_id>/track")
+# The upload may be bigger than other requests (web.services.security); up to
+# this size a too-big file still gets the explaining page below, not a bare 413.
+UPLOAD_LIMITS["track.upload"] = 16 * 1024 * 1024
 
 FORM_OVERHEAD_BYTES = 64 * 1024
 DRAIN_LIMIT_BYTES = 100 * 1024 * 1024

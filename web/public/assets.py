@@ -18,6 +18,11 @@ VENDOR_DIRS = {"leaflet": leaflet.BASE_DIR}
 ONE_WEEK_S = 7 * 24 * 3600
 
 
+def vendor_folder(package: str) -> str | None:
+    """Where a vendored package's files are; None for an unknown package."""
+    return VENDOR_DIRS.get(package)
+
+
 @bp.get("/vendor/<package>/<path:filename>")
 def vendor(package: str, filename: str) -> Response:
     """Serve a file of a vendored package."""

@@ -10,8 +10,12 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint
 from flask import Flask
@@ -33,7 +37,6 @@ from sqlalchemy import select
 from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import IntegerField
-from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.fields import EmailField
@@ -51,9 +54,11 @@ from web import of_tour
 from web.services import booking
 from web.services import mail
 from web.services.db import db
+from web.services.http_cache import public_page
 from web.services.i18n import currency_symbol
 from web.services.i18n import format_number
 from web.services.i18n import pick
+from web.services.links import external_url
 from web.services.models import CALLED_OFF
 from web.services.models import CANCELLED
 from web.services.models import CONFIRMED
@@ -129,7 +134,6 @@ class RegistrationForm(FlaskForm):  # type: ignore[misc]
             ),
         ],
     )
-    language = SelectField(_l("Language of the walk"))
     note = TextAreaField(
         _l("Note for the guide (optional)"),
         filters=[_multi_line],
@@ -178,7 +182,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         day=format_day, clock=format_clock, code=booking.format_code
     )
-    app.jinja_env.globals.update(upcoming_dates=upcoming_dates)
+    app.jinja_env.globals.update(
+        upcoming_dates=upcoming_dates, next_open_date=next_open_date
+    )
 
 
 def _limit_body() -> None:
@@ -214,6 +220,44 @@ def upcoming_dates(limit: int | None = None) -> list[TourSession]:
     return list(db.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class NextDate:
+    """The soonest date with seats left, as the first screen shows it."""
+
+    id: int
+    starts_at: datetime
+    language: str
+    seats_left: int
+
+
+def next_open_date() -> NextDate | None:
+    """The soonest scheduled date with free seats, read at most every few seconds."""
+    cache: dict[str, Any] = current_app.extensions.setdefault("next_date", {})
+    now = time.monotonic()
+    if (
+        "value" not in cache
+        or now - cache["at"] >= current_app.config["NEXT_DATE_TTL_S"]
+    ):
+        found = db.session.scalars(
+            select(TourSession)
+            .where(
+                TourSession.status == SCHEDULED,
+                TourSession.starts_at > booking.local_now(),
+                TourSession.seats_taken < TourSession.capacity,
+            )
+            .order_by(TourSession.starts_at)
+            .limit(1)
+        ).first()
+        cache["value"] = (
+            NextDate(found.id, found.starts_at, found.language, found.seats_left)
+            if found
+            else None
+        )
+        cache["at"] = now
+    value: NextDate | None = cache["value"]
+    return value
+
+
 def _tour_date(session_id: int) -> TourSession:
     tour_date = of_tour(db.session.get(TourSession, session_id))
     if tour_date is None:
@@ -230,11 +274,16 @@ def _private(response: Response) -> Response:
 @bp.get("/tours/<tour_id>/dates")
 def index() -> Response:
     """List the upcoming dates with the seats left."""
-    response = current_app.make_response(
-        render_template("public/dates/index.html", dates=upcoming_dates())
+    return public_page(
+        lambda: render_template(
+            "public/dates/index.html",
+            dates=upcoming_dates(),
+            # Offline, the copy on the phone says how old it is.
+            rendered_at=datetime.now(UTC).replace(tzinfo=None),
+            local_time=booking.local_now(),
+        ),
+        ttl_s=float(current_app.config["NEXT_DATE_TTL_S"]),
     )
-    response.headers["Cache-Control"] = "no-cache"
-    return response
 
 
 @bp.get("/api/tours/<tour_id>/dates")
@@ -267,19 +316,10 @@ def _closed_reason(tour_date: TourSession) -> str | None:
 
 def _new_form(tour_date: TourSession) -> RegistrationForm:
     form = RegistrationForm()
-    tour = get_tour()
-    form.language.choices = [(lang, _language_name(lang)) for lang in tour.languages]
     if request.method == "GET":
-        form.language.data = tour_date.language
         form.form_token.data = secrets.token_hex(16)
         form.waitlist.data = "1" if tour_date.seats_left == 0 else ""
     return form
-
-
-def _language_name(lang: str) -> str:
-    from web.services.i18n import language_name
-
-    return language_name(lang)
 
 
 def _form_page(
@@ -341,7 +381,8 @@ def register(session_id: int) -> ResponseReturnValue:
         phone=form.phone.data or None,
         email=form.email.data or None,
         party_size=form.party_size.data,
-        language=form.language.data,
+        # A date is walked in one language, shown on the form: not asked again.
+        language=tour_date.language,
         note=form.note.data or None,
     )
     try:
@@ -467,18 +508,18 @@ def _entry(tour_date: TourSession, code: str | None = None) -> CalendarEntry:
         lines.append(
             _("Your code: %(code)s", code=booking.format_code(code))
             + " · "
-            + url_for("dates.cancel", code=code, _external=True)
+            + external_url("dates.cancel", code=code)
         )
     return CalendarEntry(
         uid=f"date-{tour_date.id}{'-' + code if code else ''}@{tour.id}",
         summary=pick(tour.title),
         start=tour_date.starts_at,
         end=tour_date.starts_at + timedelta(minutes=tour.duration_min),
-        timezone=current_app.config["TOUR_TIMEZONE"],
+        timezone=get_tour().time_zone,
         description="\n\n".join(lines),
         location=tour_date.meeting_point or pick(tour.meeting_point),
         latlon=(meeting.lat, meeting.lon),
-        url=url_for("dates.register", session_id=tour_date.id, _external=True),
+        url=external_url("dates.register", session_id=tour_date.id),
     )
 
 

@@ -17,7 +17,6 @@ from flask import Response
 from flask import abort
 from flask import current_app
 from flask import render_template
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -30,11 +29,13 @@ from geo.mapping import render_parts
 from geo.venue_map import Venue
 from geo.venue_map import build_venue_map
 from web import get_tour
+from web.public import maps
 from web.public.assets import map_assets
 from web.public.dates import ics_response
 from web.services.booking import local_now
 from web.services.db import db
 from web.services.i18n import pick
+from web.services.links import external_url
 from web.services.models import GuideEvent
 
 bp = Blueprint("events", __name__)
@@ -73,11 +74,20 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+def event_title(title: str | None, venue: str | None) -> str:
+    """The event's own title; without one, say so and name the venue instead."""
+    if title:
+        return title
+    if venue:
+        return _("Untitled event at %(venue)s", venue=venue)
+    return _("Untitled event")
+
+
 def _from_file(event: Event) -> EventView:
     return EventView(
         id=event.id,
-        title=pick(event.title),
-        venue=pick(event.venue) if event.venue else None,
+        title=event_title(event.title, event.venue),
+        venue=event.venue,
         start=event.start,
         end=event.end,
         all_day=event.all_day,
@@ -115,6 +125,22 @@ def all_events() -> list[EventView]:
     return events
 
 
+def _sorted_events() -> tuple[list[EventView], list[EventView]]:
+    now = local_now()
+    events = all_events()
+    upcoming = sorted((e for e in events if not e.is_past(now)), key=lambda e: e.start)
+    past = sorted(
+        (e for e in events if e.is_past(now)), key=lambda e: e.start, reverse=True
+    )
+    return upcoming, past
+
+
+def venue_map() -> MapParts | None:
+    """The map of every event's venue, or None when no event has a position."""
+    upcoming, past = _sorted_events()
+    return _venue_map(upcoming + past)
+
+
 def _venue_map(events: list[EventView]) -> MapParts | None:
     venues = [
         Venue(latlon=e.latlon, label=f"{e.title} · {e.venue or ''}".strip(" ·"))
@@ -132,15 +158,13 @@ def _venue_map(events: list[EventView]) -> MapParts | None:
     return render_parts(fmap)
 
 
+maps.register("venues", venue_map)
+
+
 @bp.get("/events")
 def index() -> Response:
     """List events in town: upcoming first, past behind a toggle."""
-    now = local_now()
-    events = all_events()
-    upcoming = sorted((e for e in events if not e.is_past(now)), key=lambda e: e.start)
-    past = sorted(
-        (e for e in events if e.is_past(now)), key=lambda e: e.start, reverse=True
-    )
+    upcoming, past = _sorted_events()
     page = render_template(
         "public/events/index.html",
         upcoming=upcoming,
@@ -166,11 +190,11 @@ def event_ics(event_id: str) -> Response:
         summary=event.title,
         start=event.start,
         end=event.end,
-        timezone=current_app.config["TOUR_TIMEZONE"],
+        timezone=get_tour().time_zone,
         description=description,
         location=event.venue or "",
         latlon=event.latlon,
-        url=event.link or url_for("events.index", _external=True),
+        url=event.link or external_url("events.index"),
         all_day=event.all_day,
     )
     return ics_response(to_ics(entry), f"{event.id}.ics")

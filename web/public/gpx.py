@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import Response
-from flask import url_for
 
 from geo.gpx import tour_to_gpx
 from web import get_tour
 from web.services.i18n import current_lang
+from web.services.i18n import pick
+from web.services.links import external_url
+from web.services.media import stop_photos
 from web.services.routing import requested_route
 from web.services.routing import route_gpx as write_route_gpx
 
@@ -28,12 +30,24 @@ def gpx_response(xml: str, filename: str) -> Response:
 def tour_gpx() -> Response:
     """Download the whole walk: stops, route and path."""
     tour = get_tour()
-    urls = {
-        stop.id: url_for("pages.stop", stop_id=stop.id, _external=True)
+    urls = {stop.id: external_url("pages.stop", stop_id=stop.id) for stop in tour.stops}
+    lang = current_lang()
+    photos = {
+        stop.id: [
+            (
+                external_url("media.file", key=p.pick("jpeg", 960)["key"]),
+                pick(p.alt, lang),
+            )
+            for p in stop_photos(tour.id, stop.id)
+        ]
         for stop in tour.stops
     }
     xml = tour_to_gpx(
-        tour, current_lang(), urls=urls, home=url_for("pages.index", _external=True)
+        tour,
+        lang,
+        urls=urls,
+        home=external_url("pages.index"),
+        photos=photos,
     )
     return gpx_response(xml, f"{tour.id}-walk.gpx")
 

@@ -7,19 +7,16 @@ import io
 import segno
 from flask import Blueprint
 from flask import Response
-from flask import abort
 from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
 
 from web.services.db import db
-from web.services.guide_models import LiveWalk
+from web.services.links import external_url
 from web.services.live import POLL_MS
 from web.services.live import find_walk
 from web.services.live import is_live
@@ -31,7 +28,7 @@ bp = Blueprint("live", __name__)
 
 def join_url(code: str) -> str:
     """The link guests open (and the QR code holds)."""
-    return url_for("live.guest", code=code, _external=True)
+    return external_url("live.guest", code=code)
 
 
 def qr_svg(code: str) -> Markup:
@@ -77,11 +74,7 @@ def qr(code: str) -> Response:
 @bp.get("/api/live/<code>")
 def api_state(code: str) -> Response:
     """The live walk's state for polling guests (never cached)."""
-    walk = db.session.scalar(
-        select(LiveWalk).where(LiveWalk.code == normalise_code(code))
-    )
-    if walk is None:
-        abort(404, _("No live walk has this code. Check it with your guide."))
+    walk = find_walk(code)
     response = jsonify(state(walk))
     db.session.rollback()
     response.headers["Cache-Control"] = "no-store"

@@ -11,15 +11,18 @@ from flask import Blueprint
 from flask import Flask
 from flask import Response
 from flask import current_app
+from flask import g
 from flask import jsonify
 from flask import request
 from flask import send_from_directory
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from web import catalogue
 from web import get_tour
 from web import tour_folder
+from web.public.maps import script_url
 from web.services.i18n import current_lang
 from web.services.i18n import pick
 
@@ -132,6 +135,7 @@ def offline_pages(tour_id: str) -> list[str]:
         url_for("pages.index", tour_id=tour_id),
         url_for("pages.about", tour_id=tour_id),
         url_for("walk.walk", tour_id=tour_id),
+        url_for("dates.index", tour_id=tour_id),
     ]
     pages += [url_for("pages.stop", tour_id=tour_id, stop_id=s.id) for s in tour.stops]
     pages.append(url_for("gpx.tour_gpx", tour_id=tour_id))
@@ -153,6 +157,7 @@ def tour_precache(tour_id: str) -> list[str]:
         url_for("api.route", tour_id=tour_id),
     ]
     urls += [url_for("api.stop", tour_id=tour_id, stop_id=s.id) for s in tour.stops]
+    urls += map_script_urls(tour_id, tour.languages)
     return urls
 
 
@@ -171,6 +176,27 @@ def precache_urls() -> list[str]:
     """Every URL the service worker saves when it installs."""
     urls = [url for tour_id in catalogue().tours for url in tour_precache(tour_id)]
     return urls + shell_precache()
+
+
+def map_script_urls(tour_id: str, languages: tuple[str, ...] | list[str]) -> list[str]:
+    """The scripts of a tour's maps on its offline pages, in every language."""
+    from web.public.pages import drawn_map
+
+    before = g.get("tour_id")
+    g.tour_id = tour_id  # drawn_map and url_for draw and link this tour's maps
+    try:
+        urls = []
+        for lang in languages:
+            with force_locale(lang):
+                urls += [
+                    script_url(kind, drawn_map(kind)) for kind in ("tour", "meeting")
+                ]
+        return urls
+    finally:
+        if before is None:
+            g.pop("tour_id", None)
+        else:
+            g.tour_id = before
 
 
 def static_files() -> list[str]:

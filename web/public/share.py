@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from urllib.parse import quote
 from urllib.parse import urlencode
 
 import segno
 from flask import Flask
-from flask import current_app
-from flask import url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
+
+from web.services.links import external_url
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +34,12 @@ def map_links(lat: float, lon: float, name: str) -> list[dict[str, str]]:
     google = urlencode({"api": 1, "destination": ll, "travelmode": "walking"})
     organic = urlencode({"v": 1, "ll": ll, "n": name}, quote_via=quote)
     return [
-        {"app": "geo", "label": "geo:", "href": f"geo:{ll}?q={ll}({quote(name)})"},
+        {
+            # geo: opens whichever map app the phone uses by default.
+            "app": "geo",
+            "label": _("Phone's map app"),
+            "href": f"geo:{ll}?q={ll}({quote(name)})",
+        },
         {
             "app": "google",
             "label": "Google Maps",
@@ -47,27 +54,33 @@ def map_links(lat: float, lon: float, name: str) -> list[dict[str, str]]:
     ]
 
 
+# One entry per address: with PUBLIC_URL set there is one; bounded all the same.
+QR_CACHE_SIZE = 8
+
+
 def tour_qr_svg() -> Markup:
     """The tour's address as a QR code, an inline SVG that prints sharply."""
-    url = url_for("pages.index", _external=True)
-    cache: dict[str, Markup] = current_app.extensions.setdefault("qr_cache", {})
-    if url not in cache:
-        buffer = io.BytesIO()
-        segno.make(url, error="m", micro=False).save(
-            buffer,
-            kind="svg",
-            scale=6,
-            dark="#000",
-            light="#fff",
-            border=4,
-            xmldecl=False,
-            svgns=True,
-            omitsize=True,
-            svgclass="qr-code",
-            lineclass=None,
-            title=None,
-        )
-        svg = buffer.getvalue().decode()
-        svg = svg.replace("<svg ", '<svg role="img" aria-labelledby="qr-caption" ', 1)
-        cache[url] = Markup(svg)
-    return cache[url]
+    return tour_qr_svg_for(external_url("pages.index"))
+
+
+@functools.lru_cache(maxsize=QR_CACHE_SIZE)
+def tour_qr_svg_for(url: str) -> Markup:
+    """The QR code of ``url``, drawn once."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        buffer,
+        kind="svg",
+        scale=6,
+        dark="#000",
+        light="#fff",
+        border=4,
+        xmldecl=False,
+        svgns=True,
+        omitsize=True,
+        svgclass="qr-code",
+        lineclass=None,
+        title=None,
+    )
+    svg = buffer.getvalue().decode()
+    svg = svg.replace("<svg ", '<svg role="img" aria-labelledby="qr-caption" ', 1)
+    return Markup(svg)

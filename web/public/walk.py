@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
 from flask import current_app
 from flask import render_template
 from flask import url_for
@@ -14,6 +15,7 @@ from geo.tour import Tour
 from web import get_tour
 from web.public.pages import drawn_map
 from web.public.share import map_links
+from web.services.http_cache import public_page
 from web.services.i18n import current_lang
 from web.services.i18n import pick
 
@@ -143,14 +145,16 @@ def walk_strings() -> dict[str, str]:
 
 
 @bp.get("/tours/<tour_id>/walk")
-def walk() -> str:
+def walk() -> Response:
     """Guide the walker: where to go next, the story on arrival, the time plan."""
     tour = get_tour()
     lang = current_lang()
-    return render_template(
-        "public/walk.html",
-        tour=tour,
-        map=drawn_map("tour"),
-        walk_data=walk_data(tour, lang),
-        walk_strings=walk_strings(),
+    return public_page(
+        lambda: render_template(
+            "public/walk.html",
+            tour=tour,
+            map=drawn_map("tour"),
+            walk_data=walk_data(tour, lang),
+            walk_strings=walk_strings(),
+        )
     )

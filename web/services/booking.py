@@ -19,9 +19,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
@@ -31,6 +29,7 @@ from sqlalchemy.orm import joinedload
 
 from web.services.db import db
 from web.services.db import write_transaction
+from web.services.i18n import tour_zone
 from web.services.models import CALLED_OFF
 from web.services.models import CANCELLED
 from web.services.models import CONFIRMED
@@ -108,8 +107,7 @@ class Booked:
 
 def local_now() -> datetime:
     """Now as a naive wall-clock time in the tour's time zone."""
-    zone = ZoneInfo(current_app.config["TOUR_TIMEZONE"])
-    return datetime.now(zone).replace(tzinfo=None)
+    return datetime.now(tour_zone()).replace(tzinfo=None)
 
 
 def new_code() -> str:

@@ -5,20 +5,26 @@ The tour's ``languages`` (tour.json) are the one list of languages: the menu, th
 it. Each language's interface text is its catalogue,
 ``translations/<lang>/LC_MESSAGES/messages.po`` (English is the source language
 and needs none); its name, number, date and plural rules come from Babel's
-locale data. Adding a language is therefore a change of tour data and one new
-catalogue, never of code.
+locale data; its walking directions are its phrase file, ``geo/lang/<lang>.json``.
+Adding a language is therefore a change of tour data, one new catalogue and one
+phrase file, never of code.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from collections.abc import Sequence
+from datetime import UTC
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import UnknownLocaleError
+from babel.dates import get_timezone_location
 from babel.numbers import get_currency_symbol
 from flask import Flask
 from flask import Response
@@ -30,10 +36,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo import directions
+from geo import phrasebook
+from geo import placeholders
 from geo.errors import TourDataError
+from geo.tour import Stop
 from geo.tour import Tour
 from geo.tour import pick as geo_pick
 from web import get_tour
+from web.services.links import public_base
+
+log = logging.getLogger(__name__)
 
 LANG_COOKIE = "lang"
 ONE_YEAR_S = 365 * 24 * 3600
@@ -51,12 +63,24 @@ def init_app(app: Flask) -> None:
             lang,
             catalogue_path(Path(app.root_path), lang),
         )
+    # A broken phrase file stops start-up here, naming file and field, rather
+    # than failing the first route asked for.
+    phrasebook.load_all()
+    for lang in tour.languages:
+        if phrasebook.phrasebook(lang) is None:
+            app.logger.warning(
+                "tour.json declares %r but %s is missing: its walking directions"
+                " are given in English, and the page says so",
+                lang,
+                phrasebook.LANG_DIR / f"{lang}.json",
+            )
     Babel(app, locale_selector=select_language)
     app.after_request(_remember_choice)
     app.context_processor(lambda: {"tour": get_tour()})
     app.jinja_env.globals.update(
         current_lang=current_lang,
         pick=pick,
+        look_for=look_for,
         distance=format_distance,
         minutes=format_minutes,
         number=format_number,
@@ -64,7 +88,9 @@ def init_app(app: Flask) -> None:
         currency=currency_symbol,
         language_name=language_name,
         language_url=language_url,
+        zone_city=zone_city,
     )
+    app.jinja_env.filters["tour_time"] = tour_time
 
 
 def check_languages(tour: Tour, folder: Path) -> None:
@@ -155,18 +181,40 @@ def language_url(lang: str | None, *, external: bool = False) -> str:
     args = [(key, value) for key, value in args if key != "lang"]
     if lang is not None:
         args.append(("lang", lang))
-    base = request.base_url if external else request.path
+    # External: PUBLIC_URL's scheme and host, never the client's Host header.
+    base = public_base() + request.path if external else request.path
     return f"{base}?{urlencode(args)}" if args else base
 
 
 def pick(text: Mapping[str, str] | str | None, lang: str | None = None) -> str:
-    """`geo.tour.pick` in this request's language unless ``lang`` is given.
+    """One language's version of a multilingual text, English as the fallback.
 
     A plain string (a name as its source gives it) is the same in every language.
+    Placeholders (`geo.placeholders`) are filled in from the current tour.
     """
     if isinstance(text, str):
         return text
-    return geo_pick(text, lang or current_lang())
+    if not text:
+        return ""
+    lang = lang or current_lang()
+    try:
+        return get_tour().text_in(text, lang)
+    except placeholders.PlaceholderError:
+        # Validated against an older tour (an edit): show it as written, not a 500.
+        log.exception("placeholder cannot be filled in %r", dict(text))
+        return geo_pick(text, lang)
+
+
+def look_for(stop: Stop, lang: str | None = None) -> list[str]:
+    """The stop's "what to look for" list in one language, placeholders filled."""
+    lang = lang or current_lang()
+    chosen = lang if stop.look_for.get(lang) else "en"
+    return [pick({chosen: item}, chosen) for item in stop.look_for.get(chosen, ())]
+
+
+def filled(text: Mapping[str, str]) -> dict[str, str]:
+    """Every language of a text, placeholders filled (for the API)."""
+    return {lang: pick({lang: value}, lang) for lang, value in text.items()}
 
 
 def format_number(value: float, digits: int = 0) -> str:
@@ -199,3 +247,24 @@ def format_minutes(duration_s: float) -> str:
     if total % 60 == 0:
         return _("%(h)s h", h=total // 60)
     return _("%(h)s h %(m)s min", h=total // 60, m=total % 60)
+
+
+def tour_zone() -> ZoneInfo:
+    """The tour's time zone (``time_zone`` in tour.json)."""
+    return ZoneInfo(get_tour().time_zone)
+
+
+def tour_time(stamp: datetime) -> datetime:
+    """A stored bookkeeping stamp (naive UTC) as wall-clock time in the tour's zone.
+
+    Tour dates and events are stored as wall-clock times already; only stamps made
+    with ``utcnow()`` (registered, calibrated, ends at ...) pass through here.
+    """
+    return stamp.replace(tzinfo=UTC).astimezone(tour_zone()).replace(tzinfo=None)
+
+
+def zone_city() -> str:
+    """The city the tour's clock is set to, in this request's language: 'Bishkek'."""
+    return str(
+        get_timezone_location(tour_zone(), locale=current_lang(), return_city=True)
+    )

@@ -58,6 +58,12 @@ def find_walk(code: str) -> LiveWalk:
     if walk is None or walk.tour_id != g.get("tour_id", walk.tour_id):
         abort(404, _("No live walk has this code. Check it with your guide."))
     use_tour(walk.tour_id)  # guests' pages have no tour in their URL
+    if not is_live(walk) and walk.guide_position_at is not None:
+        # Ended or expired: the position goes now (web.services.privacy).
+        from web.services.privacy import erase_expired_positions
+
+        erase_expired_positions()
+        db.session.refresh(walk)
     return walk
 
 

@@ -13,13 +13,13 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask import render_template
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from web import get_tour
 from web.services import booking
 from web.services.i18n import pick
+from web.services.links import external_url
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,13 @@ def configured() -> bool:
     return bool(current_app.config["MAIL_SERVER"])
 
 
+def confirmation_link(code: str) -> str:
+    """The link in the e-mail: the guest's confirmation page."""
+    return external_url("dates.confirmation", code=code)
+
+
 def send_confirmation(code: str) -> None:
-    """Mail the guest their registration, in the language they chose."""
+    """Mail the guest their registration, in the language of its date."""
     if not configured():
         return
     registration = booking.find(code)
@@ -43,7 +48,7 @@ def send_confirmation(code: str) -> None:
             "public/dates/email.txt",
             reg=registration,
             date=registration.session,
-            link=url_for("dates.confirmation", code=registration.code, _external=True),
+            link=confirmation_link(registration.code),
         )
     message = EmailMessage()
     message["Subject"] = subject

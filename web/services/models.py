@@ -1,7 +1,8 @@
 """Tables: guide accounts, tour dates, registrations, guide-added events, throttling.
 
 Times of tour dates and events are naive local wall-clock times in the tour's
-time zone (``TOUR_TIMEZONE``, Asia/Bishkek); bookkeeping stamps are naive UTC.
+time zone (``time_zone`` in tour.json, Asia/Bishkek); bookkeeping stamps are naive
+UTC, shown in the tour's zone through ``web.services.i18n.tour_time``.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Goes up on sign-out, a new password or removal: every session signed
+    # with an older version is refused (web.guide.current_guide).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Attempt(db.Model):  # type: ignore[name-defined,misc]

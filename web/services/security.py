@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+import zlib
 from datetime import timedelta
 
 from flask import Flask
@@ -23,6 +24,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.services.db import write_transaction
@@ -30,6 +33,10 @@ from web.services.models import Attempt
 from web.services.models import utcnow
 
 csrf = CSRFProtect()
+
+# Request bodies: forms and JSON are small (MAX_CONTENT_LENGTH); routes that take
+# files say more here (endpoint -> bytes). Larger bodies get a 413 unread.
+UPLOAD_LIMITS: dict[str, int] = {}
 
 PURGE_AFTER = timedelta(days=1)
 
@@ -39,6 +46,11 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         if app.config["SESSION_COOKIE_SECURE"]:
+            return True
+        # Public over HTTPS (a TLS proxy in front may speak plain HTTP to us).
+        if app.config.get("PREFERRED_URL_SCHEME") == "https":
+            return True
+        if str(app.config.get("PUBLIC_URL") or "").startswith("https://"):
             return True
         return has_request_context() and request.is_secure
 
@@ -55,8 +67,20 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+    app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)
     csrf.init_app(app)
     app.before_request(_json_body_is_an_object)  # after the CSRF check
+
+
+def _body_limit() -> None:
+    # First of the hooks: a body declared too big is refused unread (werkzeug
+    # would hand CSRF an empty form, and the answer would be a CSRF error).
+    limit = UPLOAD_LIMITS.get(request.endpoint or "")
+    if limit:
+        request.max_content_length = limit
+    allowed = request.max_content_length
+    if allowed is not None and (request.content_length or 0) > allowed:
+        raise RequestEntityTooLarge()
 
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -113,6 +137,59 @@ def record_attempt(kind: str, value: str) -> None:
     with write_transaction() as session:
         session.add(Attempt(kind=kind, key=_key(kind, value), at=now))
         session.execute(delete(Attempt).where(Attempt.at < now - PURGE_AFTER))
+
+
+def reserve_attempt(
+    limits: list[tuple[str, str, int]],
+    *,
+    window_s: float,
+    delay_s: float,
+    max_delay_s: float,
+) -> tuple[float, list[int]]:
+    """Check and count one attempt against every ``(kind, value, free)`` limit.
+
+    ``free`` attempts in the window pass at once; after that each one waits
+    ``delay_s``, doubling with every further attempt (at most ``max_delay_s``)
+    since the last. A delay, never a lock: after the wait a try is checked.
+    The check and the count are one transaction, so concurrent tries cannot
+    pass the limit together: returns the seconds to wait (nothing counted), or
+    0 and the ids of the attempts counted, which the caller may forget again
+    (`forget_attempts`) when the attempt succeeded.
+    """
+    now = utcnow()
+    since = now - timedelta(seconds=window_s)
+    keys = [(kind, _key(kind, value), free) for kind, value, free in limits]
+    with write_transaction() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            for _kind, key, _free in keys:  # SQLite: BEGIN IMMEDIATE already
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:k)"),
+                    {"k": zlib.crc32(key.encode())},
+                )
+        wait = 0.0
+        for kind, key, free in keys:
+            count, last = session.execute(
+                select(func.count(Attempt.id), func.max(Attempt.at)).where(
+                    Attempt.kind == kind, Attempt.key == key, Attempt.at > since
+                )
+            ).one()
+            if count >= free and last is not None:
+                delay = min(max_delay_s, delay_s * 2.0 ** min(count - free, 60))
+                wait = max(wait, delay - (now - last).total_seconds())
+        if wait > 0:
+            return wait, []
+        rows = [Attempt(kind=kind, key=key, at=now) for kind, key, _free in keys]
+        session.add_all(rows)
+        session.execute(delete(Attempt).where(Attempt.at < now - PURGE_AFTER))
+        session.flush()
+        return 0.0, [row.id for row in rows]
+
+
+def forget_attempts(ids: list[int]) -> None:
+    """Uncount attempts made by `reserve_attempt` (the attempt succeeded)."""
+    if ids:
+        with write_transaction() as session:
+            session.execute(delete(Attempt).where(Attempt.id.in_(ids)))
 
 
 def clear_attempts(kind: str, value: str) -> None:

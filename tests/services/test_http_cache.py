@@ -1,0 +1,148 @@
+"""HTTP caching: hashed static URLs, ETags and 304s, public pages kept and reused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.booking_support import add_date
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def linked(html: str, pattern: str) -> str:
+    match = re.search(pattern, html)
+    assert match, pattern
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"/static/css/app\.css\?v=[0-9a-f]{12}",
+        r"/static/js/pwa\.js\?v=[0-9a-f]{12}",
+        r"/vendor/leaflet/leaflet\.js\?v=[0-9a-f]{12}",
+    ],
+)
+def test_static_files_are_linked_by_content_hash_and_kept_a_year(client, pattern):
+    url = linked(client.get("/").get_data(as_text=True), pattern)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == IMMUTABLE
+    plain = url.split("?")[0]
+    for other in (plain, plain + "?v=000000000000"):
+        assert client.get(other).headers["Cache-Control"] == "no-cache"
+
+
+def test_a_changed_file_gets_a_new_url(app, client):
+    import shutil
+    from pathlib import Path
+
+    static = Path(app.static_folder)
+    copy = static / "css" / "zz-test-hash.css"
+    shutil.copy(static / "css" / "app.css", copy)
+    try:
+        with app.test_request_context():
+            from flask import url_for
+
+            first = url_for("static", filename="css/zz-test-hash.css")
+            copy.write_text("body{}")
+            app.extensions.pop("file_hashes")
+            second = url_for("static", filename="css/zz-test-hash.css")
+        assert first != second
+    finally:
+        copy.unlink()
+
+
+@pytest.mark.parametrize("url", ["/", "/stops/middle", "/about", "/walk", "/dates"])
+def test_public_pages_are_cacheable_with_etag_and_304(client, url):
+    client.get("/?lang=en")  # the language cookie is set once, here
+    response = client.get(url, headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "br"
+    assert re.match(r"public, max-age=\d+$", response.headers["Cache-Control"])
+    assert int(response.headers["Cache-Control"].split("=")[1]) <= 60
+    vary = {v.strip() for v in response.headers["Vary"].split(",")}
+    assert {"Accept-Encoding", "Accept-Language", "Cookie"} <= vary
+    etag = response.headers["ETag"]
+    again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    # Another encoding is another representation, with its own tag.
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert plain.headers["ETag"] != etag
+    assert "<html" in plain.get_data(as_text=True)
+
+
+def test_a_response_that_sets_a_cookie_is_not_for_shared_caches(client):
+    response = client.get("/stops/middle?lang=ru")
+    assert "lang=ru" in response.headers["Set-Cookie"]
+    assert response.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_api_answers_have_etags_and_304(client):
+    response = client.get("/api/tour")
+    etag = response.headers["ETag"]
+    assert client.get("/api/tour", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_private_pages_stay_uncached(app, client):
+    date_id = add_date(app)
+    response = client.get(f"/dates/{date_id}/register")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+
+
+def test_a_page_is_rendered_once_per_language_and_display(client, monkeypatch):
+    import web.public.pages as pages
+
+    calls = []
+    real = pages.render_template
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "render_template", counting)
+    first = client.get("/stops/middle?lang=en").get_data()
+    assert client.get("/stops/middle?lang=en").get_data() == first
+    assert len(calls) == 1
+    russian = client.get("/stops/middle?lang=ru").get_data(as_text=True)
+    assert '<html lang="ru"' in russian and len(calls) == 2
+    client.set_cookie("display", "sunlight")
+    sunlit = client.get("/stops/middle?lang=ru").get_data(as_text=True)
+    assert 'class="sunlight"' in sunlit and len(calls) == 3
+
+
+def test_a_new_tour_revision_renders_the_page_again(app, client, monkeypatch):
+    import dataclasses
+
+    import web.services.http_cache as http_cache
+
+    client.get("/stops/middle")
+    tour = app.extensions["tour"]
+    renamed = dataclasses.replace(tour, title={"en": "A renamed walk", "ru": "Новое"})
+    monkeypatch.setattr("web.public.pages.get_tour", lambda: renamed)
+    # The same revision: the page kept is the answer.
+    assert "A renamed walk" not in client.get("/stops/middle").get_data(as_text=True)
+    monkeypatch.setattr(http_cache, "tour_revision", lambda: 7)
+    assert "A renamed walk" in client.get("/stops/middle").get_data(as_text=True)
+
+
+def test_a_booking_shows_on_dated_pages_at_once(app, client):
+    assert "No guided walk" in client.get("/").get_data(as_text=True)
+    assert app.config["NEXT_DATE_TTL_S"] > 0
+    add_date(app, capacity=9, days=2)
+    assert "9 seats left" in client.get("/").get_data(as_text=True)
+    assert "9 seats left" in client.get("/dates").get_data(as_text=True)
+
+
+def test_the_page_store_is_bounded(client, monkeypatch):
+    import web.services.http_cache as http_cache
+
+    monkeypatch.setattr(http_cache, "MAX_PAGES", 3)
+    for host in ("a.example", "b.example", "c.example", "d.example", "e.example"):
+        client.get("/stops/middle", headers={"Host": host})
+    assert len(client.application.extensions["page_cache"]) == 3

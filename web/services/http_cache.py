@@ -1,0 +1,221 @@
+"""HTTP caching in one place: hashed static URLs, ETags, and public pages reused.
+
+- Static and vendored files are linked as ``...?v=<content hash>``; asked for with
+  the current hash they are cached for a year (``immutable``), otherwise revalidated.
+- Every other ``GET`` answer gets an ``ETag`` and a ``304 Not Modified`` when the
+  client already has it (Flask-Compress suffixes the tag per encoding).
+- `public_page` renders a public page once per (tour revision, page, language,
+  display mode, host) and keeps it compressed; requests after that are answered
+  from memory. Such a page holds nothing that depends on the visitor beyond the
+  language and display cookies (no CSRF token, no nonce: the CSP has none), so
+  a proxy may keep it a minute too (``Vary`` names what it depends on).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import brotli  # type: ignore[import-untyped]
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import has_app_context
+from flask import request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from web import current_tour_id
+from web import get_tour
+from web.services.i18n import current_lang
+from web.services.tour_store import tour_revision
+
+ONE_YEAR_S = 365 * 24 * 3600
+PUBLIC_MAX_AGE_S = 60
+IMMUTABLE = f"public, max-age={ONE_YEAR_S}, immutable"
+PAGE_VARY = ("Accept-Encoding", "Accept-Language", "Cookie")
+MAX_PAGES = 512  # bounded: the Host header and paths come from the visitor
+HASHED_ENDPOINTS = {"static", "assets.vendor"}
+
+
+def init_app(app: Flask) -> None:
+    """Hash static URLs and tag responses.
+
+    Call right after Flask-Compress: after-request hooks run in reverse order, so
+    the tag is set on the plain body before compression, and cookies set by the
+    other hooks (the language choice) are seen here.
+    """
+    app.url_defaults(_hashed_url)
+    app.after_request(_cache_headers)
+    if not event.contains(Session, "after_commit", _forget_pages):
+        event.listen(Session, "after_commit", _forget_pages)
+
+
+def _forget_pages(session: Session) -> None:
+    # A booking, a date, a photo, a stop edit: this process shows it at once;
+    # other worker processes within their pages' time to live.
+    if not has_app_context():
+        return
+    pages = current_app.extensions.get("page_cache")
+    if pages:
+        pages.clear()
+    current_app.extensions.pop("next_date", None)
+
+
+def file_hash(endpoint: str, filename: str) -> str | None:
+    """A short hash of a static or vendored file's content; None when absent."""
+    cache: dict[tuple[str, str], str | None] = current_app.extensions.setdefault(
+        "file_hashes", {}
+    )
+    key = (endpoint, filename)
+    if key not in cache:
+        path = _file_path(endpoint, filename)
+        cache[key] = (
+            hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            if path is not None and path.is_file()
+            else None
+        )
+    return cache[key]
+
+
+def _file_path(endpoint: str, filename: str) -> Path | None:
+    from web.public.assets import vendor_folder
+
+    if endpoint == "static":
+        folder = Path(current_app.static_folder or "static")
+    else:
+        package, _, filename = filename.partition("/")
+        found = vendor_folder(package)
+        if found is None:
+            return None
+        folder = Path(found)
+    path = (folder / filename).resolve()
+    return path if folder.resolve() in path.parents else None
+
+
+def _hashed_url(endpoint: str, values: dict[str, Any]) -> None:
+    if endpoint not in HASHED_ENDPOINTS or "v" in values:
+        return
+    if endpoint == "static":
+        name = str(values.get("filename", ""))
+    else:
+        name = f"{values.get('package', '')}/{values.get('filename', '')}"
+    digest = file_hash(endpoint, name)
+    if digest:
+        values["v"] = digest
+
+
+def _asked_file(endpoint: str) -> str:
+    args = request.view_args or {}
+    if endpoint == "static":
+        return str(args.get("filename", ""))
+    return f"{args.get('package', '')}/{args.get('filename', '')}"
+
+
+def _cache_headers(response: Response) -> Response:
+    endpoint = request.endpoint or ""
+    if endpoint in HASHED_ENDPOINTS and response.status_code in (200, 304):
+        asked = request.args.get("v")
+        if asked and asked == file_hash(endpoint, _asked_file(endpoint)):
+            response.headers["Cache-Control"] = IMMUTABLE
+        else:
+            response.headers["Cache-Control"] = "no-cache"
+        return response
+    control = response.headers.get("Cache-Control", "")
+    if "Set-Cookie" in response.headers and "public" in control:
+        # A cookie is this visitor's alone: no shared cache may keep it.
+        response.headers["Cache-Control"] = "private, no-cache"
+    if (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.is_streamed
+        and not response.direct_passthrough
+        and "no-store" not in control
+        and "ETag" not in response.headers
+        and "Content-Encoding" not in response.headers
+    ):
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+@dataclass(frozen=True)
+class _Page:
+    created: float
+    ttl_s: float | None
+    etag: str
+    bodies: dict[str, bytes]  # encoding ("br", "gzip", "identity") -> body
+
+
+def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Response:
+    """Answer a public page from memory, rendering it only when needed.
+
+    ``ttl_s`` bounds the age of pages showing dates and seats; other pages live
+    ``PAGE_TTL_S`` (photos and recordings change without a new tour revision).
+    """
+    if ttl_s is None:
+        ttl_s = float(current_app.config["PAGE_TTL_S"])
+    if not current_app.config["PAGE_CACHE"]:
+        return _page_response(_compressed(render(), ttl_s=ttl_s), PUBLIC_MAX_AGE_S)
+    get_tour()  # brings this worker's copy of the tour up to its current revision
+    key = (
+        current_tour_id(),
+        tour_revision(current_tour_id()),
+        request.endpoint,
+        tuple(sorted((request.view_args or {}).items())),
+        current_lang(),
+        request.cookies.get("display") == "sunlight",
+        request.host_url,
+    )
+    pages: OrderedDict[tuple[Any, ...], _Page] = current_app.extensions.setdefault(
+        "page_cache", OrderedDict()
+    )
+    page = pages.get(key)
+    now = time.monotonic()
+    if page is None or now - page.created >= ttl_s:
+        page = _compressed(render(), created=now, ttl_s=ttl_s)
+        pages[key] = page
+        while len(pages) > MAX_PAGES:
+            pages.popitem(last=False)
+    pages.move_to_end(key)
+    max_age = min(PUBLIC_MAX_AGE_S, int(ttl_s))
+    return _page_response(page, max_age)
+
+
+def _compressed(
+    html: str,
+    *,
+    created: float = 0.0,
+    ttl_s: float | None = None,
+) -> _Page:
+    body = html.encode()
+    return _Page(
+        created=created,
+        ttl_s=ttl_s,
+        etag=hashlib.sha256(body).hexdigest()[:20],
+        bodies={
+            "br": brotli.compress(body, quality=11, mode=brotli.MODE_TEXT),
+            "gzip": gzip.compress(body, compresslevel=9, mtime=0),
+            "identity": body,
+        },
+    )
+
+
+def _page_response(page: _Page, max_age: int) -> Response:
+    accepted = request.accept_encodings
+    encoding = next((name for name in ("br", "gzip") if accepted[name] > 0), "identity")
+    response = Response(page.bodies[encoding], mimetype="text/html")
+    if encoding != "identity":
+        response.headers["Content-Encoding"] = encoding
+    response.set_etag(f"{page.etag}-{encoding}")
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    for header in PAGE_VARY:
+        response.vary.add(header)
+    response.make_conditional(request)
+    return response
