@@ -156,7 +156,7 @@ def settled(tour: Tour) -> Tour:
     --------
     >>> from pathlib import Path
     >>> from geo.loader import load_tour
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> short = reorder(tour, [s.id for s in tour.stops[:3]], tour.legs[:2])
     >>> "{walk-time:" in settled(short).meeting_directions["en"]
     False

@@ -363,7 +363,7 @@ def check_stop_placeholders(
 
     Examples
     --------
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> stop, ids = tour.stops[0], ["meeting-point"]
     >>> try:
     ...     check_stop_placeholders(stop, ids, None, path=Path("x"), label="0")

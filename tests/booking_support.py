@@ -139,7 +139,7 @@ class Server(LiveServer):
                 **env,
             },
             workers=workers,
-            ready_path="/api/tours/small/dates",
+            ready_path="/api/tours/interhelpo/dates",
             without=("DATABASE_URL", PG_ENV),
         )
 

@@ -64,7 +64,7 @@ def test_build_route_computes_the_walks_the_texts_ask_for(tmp_path, tour_dir):
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["meeting_directions"]["en"] = "{walk-time:start:middle:finish} on foot."
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    app = make_app(tmp_path, TOUR_DATA=str(tour_dir))
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent))
     result = app.test_cli_runner().invoke(
         args=["tour", "build-route", "--osm", str(SMALL_STREETS)]
     )

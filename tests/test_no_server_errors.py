@@ -508,43 +508,53 @@ HUGE = "9" * 400
 HOSTILE = [
     ("next= with a newline", "GET", "/guide/login?next=/guide/%0aX-Evil:%201", {}),
     ("next= with a CR", "POST", "/guide/login", {"data": {"next": "/guide/\r\n"}}),
-    ("variant below 64 bits", "GET", "/guide/plan?variant=-99999999999999999999", {}),
-    ("variant above 64 bits", "GET", "/guide/plan?variant=99999999999999999999", {}),
-    ("variant of 400 digits", "GET", f"/guide/plan?variant={HUGE}", {}),
+    (
+        "variant below 64 bits",
+        "GET",
+        "/guide/tours/small/plan?variant=-99999999999999999999",
+        {},
+    ),
+    (
+        "variant above 64 bits",
+        "GET",
+        "/guide/tours/small/plan?variant=99999999999999999999",
+        {},
+    ),
+    ("variant of 400 digits", "GET", f"/guide/tours/small/plan?variant={HUGE}", {}),
     (
         "calibration version beyond 64 bits",
         "POST",
-        "/guide/stops/middle/calibrate",
+        "/guide/tours/small/stops/middle/calibrate",
         {"data": {"lat": "42.875", "lon": "74.59", "accuracy": "5", "version": HUGE}},
     ),
     (
         "calibration latitude of 400 digits",
         "POST",
-        "/guide/stops/middle/calibrate",
+        "/guide/tours/small/stops/middle/calibrate",
         {"data": {"lat": HUGE, "lon": "74.59", "accuracy": "5", "version": "0"}},
     ),
     (
         "live position lat as a 400-digit integer",
         "POST",
-        "/guide/live/<live>/position",
+        "/guide/tours/small/live/<live>/position",
         {"json": {"lat": int(HUGE), "lon": 74.59, "accuracy": 5}},
     ),
     (
         "live position lat as JSON true",
         "POST",
-        "/guide/live/<live>/position",
+        "/guide/tours/small/live/<live>/position",
         {"json": {"lat": True, "lon": 74.59, "accuracy": 5}},
     ),
     (
         "live position accuracy as JSON true",
         "POST",
-        "/guide/live/<live>/position",
+        "/guide/tours/small/live/<live>/position",
         {"json": {"lat": 42.875, "lon": 74.59, "accuracy": True}},
     ),
     (
         "live stop as JSON true",
         "POST",
-        "/guide/live/<live>/at",
+        "/guide/tours/small/live/<live>/at",
         {"json": {"stop": True}},
     ),
 ]
@@ -569,7 +579,7 @@ def test_hostile_requests_are_refused_cleanly(world, what, method, path, options
 def test_a_stop_edit_with_a_version_beyond_64_bits_is_refused(world):
     client = world["guide"]
     _sign_in(client)
-    page = client.get("/guide/stops/middle/edit").get_data(as_text=True)
+    page = client.get("/guide/tours/small/stops/middle/edit").get_data(as_text=True)
     form = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page))
     form.update(
         re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', page)
@@ -577,10 +587,10 @@ def test_a_stop_edit_with_a_version_beyond_64_bits_is_refused(world):
     assert "version" in form and "name_en" in form
     for version in (HUGE, str(2**63), "-" + HUGE):
         response = client.post(
-            "/guide/stops/middle/edit", data={**form, "version": version}
+            "/guide/tours/small/stops/middle/edit", data={**form, "version": version}
         )
         assert 400 <= response.status_code < 500, version
-        assert _problem("/guide/stops/middle/edit", response) is None
+        assert _problem("/guide/tours/small/stops/middle/edit", response) is None
 
 
 BAD_HOSTS = ["a" * 64 + ".example.org", "a..b", "a.b..", "."]

@@ -146,7 +146,12 @@ def test_save_publish_and_the_public_tour_follows(guide, guest):
     assert response.status_code == 303
     page = guide.get(response.headers["Location"]).get_data(as_text=True)
     assert "short" in page and 'data-stop-id="frunze-plant-gate"' in page
-    assert guide.post("/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM).status_code == 303
+    assert (
+        guide.post(
+            "/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM
+        ).status_code
+        == 303
+    )
     tour = guest.get("/api/tours/interhelpo").get_json()
     assert tour["stops"] == short
     route = guest.get("/api/tours/interhelpo/route").get_json()
@@ -251,7 +256,10 @@ def test_export_round_trips_through_the_loader(app, guide, tmp_path):
     directions = tour.meeting_directions["en"]
     assert "{walk-" not in directions and "About 1.2 km in all" in directions
     assert "{walk-" not in guide.get("/tours/interhelpo/about").get_data(as_text=True)
-    assert guide.get("/guide/tours/interhelpo/export.zip").headers["Content-Type"] == "application/zip"
+    assert (
+        guide.get("/guide/tours/interhelpo/export.zip").headers["Content-Type"]
+        == "application/zip"
+    )
 
 
 # --- editing ----------------------------------------------------------------------
@@ -386,7 +394,9 @@ def test_edit_errors_read_like_a_person_wrote_them(
 def test_edit_errors_in_russian(guide):
     form = edit_form(guide, "fucik-street")
     form["arrival_radius_m"] = "5"
-    response = guide.post("/guide/stops/fucik-street/edit?lang=ru", data=form)
+    response = guide.post(
+        "/guide/tours/interhelpo/stops/fucik-street/edit?lang=ru", data=form
+    )
     assert response.status_code == 422
     assert "Радиус прибытия должен быть от 20 до 300 м." in response.get_data(
         as_text=True
@@ -438,20 +448,20 @@ def test_calibration_refuses_poor_fixes_unless_confirmed(app, guide, guest):
     ("lat", "lon"), [("-89.9", "0"), ("42.8730", "74.5573")], ids=["south-pole", "500m"]
 )
 def test_calibration_far_from_the_pin_needs_confirming(app, guide, guest, lat, lon):
-    url = "/guide/stops/frunze-plant-gate/calibrate"
+    url = "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate"
     fix = {"lat": lat, "lon": lon, "accuracy": "5", "version": "0"}
     guide.post(url, data=fix)
     assert "Not saved" in guide.get(url).get_data(as_text=True)
-    before = guest.get("/api/stops/frunze-plant-gate").get_json()
+    before = guest.get("/api/tours/interhelpo/stops/frunze-plant-gate").get_json()
     assert before["geometry"]["coordinates"] == [74.5573, 42.8685]
     guide.post(url, data={**fix, "confirm_far": "yes"})
-    after = guest.get("/api/stops/frunze-plant-gate").get_json()
+    after = guest.get("/api/tours/interhelpo/stops/frunze-plant-gate").get_json()
     assert after["geometry"]["coordinates"] == [float(lon), float(lat)]
 
 
 def test_calibration_far_limit_is_configurable(app, guide, guest):
     app.config["CALIBRATION_MAX_MOVE_M"] = 50
-    url = "/guide/stops/frunze-plant-gate/calibrate"
+    url = "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate"
     guide.post(
         url, data={"lat": "42.8690", "lon": "74.5573", "accuracy": "5", "version": "0"}
     )
@@ -548,7 +558,10 @@ def test_good_track_is_reviewed_then_applied(guide, guest):
 
 def test_a_stale_review_cannot_be_applied(guide, guest):
     upload(guide, "walk.gpx")
-    guide.post("/guide/tours/interhelpo/plan/variants", data={"name": "a", "stops": ",".join(SHIPPED)})
+    guide.post(
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": "a", "stops": ",".join(SHIPPED)},
+    )
     guide.post("/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM)
     before = guest.get("/api/tours/interhelpo/route").get_json()
     guide.post("/guide/tours/interhelpo/track/1/apply")
@@ -727,12 +740,24 @@ def test_without_street_data_the_planner_says_distances_are_estimates(tmp_path):
 
 def test_deleting_the_published_variant_keeps_the_route(guide, guest):
     short = ["meeting-point", "interhelpo-quarter", "osh-bazaar"]
-    guide.post("/guide/tours/interhelpo/plan/variants", data={"name": "s", "stops": ",".join(short)})
+    guide.post(
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": "s", "stops": ",".join(short)},
+    )
     guide.post("/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM)
-    assert guide.post("/guide/tours/interhelpo/plan/variants/1/delete").status_code == 303
+    assert (
+        guide.post("/guide/tours/interhelpo/plan/variants/1/delete").status_code == 303
+    )
     assert guest.get("/api/tours/interhelpo").get_json()["stops"] == short
-    assert 'data-variant="s"' not in guide.get("/guide/tours/interhelpo/plan").get_data(as_text=True)
-    assert guide.post("/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM).status_code == 404
+    assert 'data-variant="s"' not in guide.get("/guide/tours/interhelpo/plan").get_data(
+        as_text=True
+    )
+    assert (
+        guide.post(
+            "/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -771,8 +796,16 @@ def test_a_variant_with_stops_gone_from_the_files_still_works(app, guide):
     assert guide.get("/guide/tours/interhelpo/plan").status_code == 200
     assert guide.get("/guide/tours/interhelpo/plan/variants/1.gpx").status_code == 200
     assert guide.get("/guide/tours/interhelpo/plan/variants/1/sheet").status_code == 200
-    assert guide.post("/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM).status_code == 303
-    assert guide.get("/api/tours/interhelpo").get_json()["stops"] == ["meeting-point", "osh-bazaar"]
+    assert (
+        guide.post(
+            "/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM
+        ).status_code
+        == 303
+    )
+    assert guide.get("/api/tours/interhelpo").get_json()["stops"] == [
+        "meeting-point",
+        "osh-bazaar",
+    ]
 
 
 def test_resending_after_a_conflict_conflicts_again(app, guide):

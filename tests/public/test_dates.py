@@ -190,7 +190,7 @@ def test_the_form_does_not_ask_again_for_the_dates_language(app, client):
     from web.services.booking import find
 
     date_id = add_date(app, language="ru")
-    page = client.get(f"/dates/{date_id}/register").get_data(as_text=True)
+    page = client.get(f"/tours/small/dates/{date_id}/register").get_data(as_text=True)
     assert 'name="language"' not in page
     assert "Русский" in page  # shown with the date instead
     # Whatever a client sends, the guest walks in the date's language.

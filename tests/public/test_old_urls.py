@@ -10,12 +10,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from app import create_app
 from tests.booking_support import add_date
 from tests.booking_support import register
+from tests.support import AuthActions
+from tests.support import make_app
 
+ROOT = Path(__file__).parents[2]
 OLD_MAP = Path(__file__).parents[1] / "data" / "url_map_single_tour.txt"
 DEFAULT = "interhelpo"
 # What answered 404 on the single-tour site already: the API's catch-all.
@@ -39,29 +40,12 @@ def site(tmp_path_factory):
     """The shipped site with a date, a registration, a variant, an upload and a
     live walk in it, and a guide signed in."""
     tmp = tmp_path_factory.mktemp("old-urls")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp / "guide.sqlite3"),
-            "SECRET_KEY": "test",
-            "TILE_URL": "/tiles/{z}/{x}/{y}.png",
-        }
-    )
-    from web.services.db import db
-    from web.services.models import User
-
-    with app.app_context():
-        user = User(username="anna", password_hash=generate_password_hash("pw-1234"))
-        db.session.add(user)
-        db.session.commit()
-        user_id = user.id
+    app = make_app(tmp, TOUR_DATA=str(ROOT / "tour_data"))
+    guide = AuthActions(app).create().signed_in()
     date_id = add_date(app, capacity=10)
     guest = app.test_client()
     code = register(guest, date_id, tour=DEFAULT).headers["Location"].rsplit("/")[-1]
     app.config["WTF_CSRF_ENABLED"] = False  # the guide's own forms, below
-    guide = app.test_client()
-    with guide.session_transaction() as session:
-        session["guide_id"] = user_id
     stops = app.extensions["tours"].tour(DEFAULT).stops
     order = ",".join(stop.id for stop in stops)
     saved = guide.post(

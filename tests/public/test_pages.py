@@ -136,19 +136,19 @@ def test_about_page_links_the_phone(client):
 
 
 def test_position_note_is_one_sentence_with_the_basis_behind_a_toggle(client):
-    html = client.get("/stops/middle").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle").get_data(as_text=True)
     start = html.index('class="position-note')
     note = html[start : html.index("</details>", start)]
     assert (
         "<p>The exact spot is not known; it was within about 300 m of here.</p>" in note
     )
     assert re.search(r"<summary>How we know</summary>\s*<p>test basis</p>", note)
-    firm = client.get("/stops/finish").get_data(as_text=True)
+    firm = client.get("/tours/small/stops/finish").get_data(as_text=True)
     assert "This is the spot, to within about 15 m." in firm
 
 
 def test_stop_page_opens_with_a_small_map_of_the_stop(client):
-    html = client.get("/stops/middle").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle").get_data(as_text=True)
     assert html.index('id="stop-map"') < html.index("<h1>")
     data = re.search(
         r'<script type="application/json" id="stop-map-data">(.*?)</script>', html, re.S
@@ -162,7 +162,9 @@ def test_stop_page_opens_with_a_small_map_of_the_stop(client):
     assert stop_map["tile_url"] == "/tiles/{z}/{x}/{y}.png"
 
 
-@pytest.mark.parametrize("url", ["/", "/about", "/walk"])
+@pytest.mark.parametrize(
+    "url", ["/tours/small/", "/tours/small/about", "/tours/small/walk"]
+)
 def test_leaflet_loads_after_the_content_not_in_the_head(client, url):
     html = client.get(url).get_data(as_text=True)
     head = html[: html.index("</head>")]
@@ -170,11 +172,13 @@ def test_leaflet_loads_after_the_content_not_in_the_head(client, url):
     assert "leaflet.css" in head  # styles first: the map box keeps its size
     script = html.index("/vendor/leaflet/leaflet.js")
     # The map script (a file of its own, /maps/...) comes after Leaflet.
-    assert html.index("</main>") < script < html.index('<script src="/maps/')
+    assert (
+        html.index("</main>") < script < html.index('<script src="/tours/small/maps/')
+    )
 
 
 def test_a_source_known_only_by_name_is_listed_without_a_link(real_client):
-    html = real_client.get("/stops/osh-bazaar").get_data(as_text=True)
+    html = real_client.get("/tours/interhelpo/stops/osh-bazaar").get_data(as_text=True)
     sources = html.split('id="sources-heading"', 1)[1].split("</section>")[0]
     unlinked = '<span class="source-unlinked" translate="no">vb.kg (Vecherny Bishkek)'
     assert f"{unlinked}, article 455057" in sources

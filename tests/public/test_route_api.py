@@ -183,20 +183,22 @@ def test_route_directions_in_a_declared_language_or_flagged_english(
 ):
     # "de" stands for a language whose texts and catalogue came in before its
     # phrase file (geo/lang/de.json): English, and the answer says so.
-    tour = tour_with_language(DATA / "tour_small", tmp_path / "tour", lang)
+    tour = tour_with_language(
+        DATA / "tours" / "small", tmp_path / "tours" / "small", lang
+    )
     app = make_app(
         tmp_path,
-        TOUR_DATA=str(tour),
+        TOUR_DATA=str(tour.parent),
         STREET_FILES=[str(DATA / "streets_small_tour.osm")],
     )
     client = app.test_client()
-    props = client.get(f"/api/route?from=start&to=finish&lang={lang}").get_json()[
-        "properties"
-    ]
+    props = client.get(
+        f"/api/tours/small/route?from=start&to=finish&lang={lang}"
+    ).get_json()["properties"]
     assert props["directions_lang"] == directions_lang
     assert props["directions"][0].startswith(start)
     gpx = gpxpy.parse(
-        client.get(f"/route.gpx?from=start&to=finish&lang={lang}").get_data(
+        client.get(f"/tours/small/route.gpx?from=start&to=finish&lang={lang}").get_data(
             as_text=True
         )
     )

@@ -111,20 +111,10 @@ def test_dates_and_registrations_belong_to_their_tour(two):
 
 
 def test_a_guides_stop_edit_changes_only_its_tour(two):
-    from werkzeug.security import generate_password_hash
+    from tests.support import AuthActions
 
-    from web.services.db import db
-    from web.services.models import User
-
+    guide = AuthActions(two).create().signed_in()
     two.config["WTF_CSRF_ENABLED"] = False
-    with two.app_context():
-        user = User(username="anna", password_hash=generate_password_hash("pw-1234"))
-        db.session.add(user)
-        db.session.commit()
-        user_id = user.id
-    guide = two.test_client()
-    with guide.session_transaction() as session:
-        session["guide_id"] = user_id
     from tests.guide.test_tools import edit_form_from
 
     html = guide.get("/guide/tours/second/stops/middle/edit").get_data(as_text=True)

@@ -45,7 +45,9 @@ def test_walk_page_scripts_live_in_static_files(client):
     for attributes, _body in inline:
         # Only data blocks are inline; the map's script is a file too.
         assert 'type="application/json"' in attributes
-    assert re.search(r'<script src="/maps/tour\.js\?lang=en&amp;v=\w+"></script>', html)
+    assert re.search(
+        r'<script src="/tours/small/maps/tour\.js\?lang=en&amp;v=\w+"></script>', html
+    )
     assert re.search(r'<script src="/static/js/walk\.js\?v=[0-9a-f]{12}" defer>', html)
 
 

@@ -230,5 +230,5 @@ def test_live_server_logs_no_personal_data(tmp_path):
     finally:
         server.stop()
     log = server.log.read_text()
-    assert re.search(r'"POST /dates/\d+/register HTTP/1.1" 303', log)
+    assert re.search(r'"POST /tours/interhelpo/dates/\d+/register HTTP/1.1" 303', log)
     assert "Guest 7" not in log and "555" not in log

@@ -21,7 +21,7 @@ from tests.booking_support import database
 from web.services.db import MIGRATIONS
 from web.services.db import db
 
-SINGLE_TOUR = "0002_guide_tools"
+SINGLE_TOUR = "0003_security"  # the single-tour site's last revision
 T0 = datetime(2026, 11, 20, 9, 30)
 
 # Rows of a single-tour site, as the migrations up to 0002 made its tables.

@@ -33,12 +33,12 @@ def site(tmp_path_factory):
     app = make_app(tmp)
     date_id = add_date(app, capacity=10, seats_taken=8)
     client = app.test_client()
-    confirmed = register(client, date_id)
-    code = confirmed.headers["Location"].rstrip("/").split("/tours/interhelpo/")[-1]
+    confirmed = register(client, date_id, tour="interhelpo")
+    code = confirmed.headers["Location"].rstrip("/").split("/")[-1]
     tour = app.extensions["tour"]
     events = app.extensions["events"]
     urls = [
-        "/",
+        "/tours/interhelpo/",
         "/tours/interhelpo/about",
         "/tours/interhelpo/walk",
         "/tours/interhelpo/dates",

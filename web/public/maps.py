@@ -36,7 +36,8 @@ def init_app(app: Flask) -> None:
 
 
 def register(kind: str, builder: Callable[[], MapParts | None]) -> None:
-    """Serve the script of the maps ``builder`` draws as ``/tours/<tour-id>/maps/<kind>.js``."""
+    """Serve the scripts of the maps ``builder`` draws, one per tour, as
+    ``/tours/<tour-id>/maps/<kind>.js``."""
     BUILDERS[kind] = builder
 
 
