@@ -121,6 +121,7 @@ def register(app: Flask) -> None:
     from web.public import media as media_files
     from web.public import pages
     from web.public import pwa
+    from web.public import ratings
     from web.public import share
     from web.public import tours
     from web.public import walk
@@ -148,7 +149,7 @@ def register(app: Flask) -> None:
     errors.init_app(app)
     dates.init_app(app)
     events.init_app(app)
-    for module in (assets, tours, pages, api, gpx, live, media_files):
+    for module in (assets, tours, pages, api, gpx, live, media_files, ratings):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
     maps.init_app(app)

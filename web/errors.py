@@ -28,6 +28,7 @@ from geo.errors import TrackTooLargeError
 from geo.errors import UnknownStopError
 from geo.planning import PlanningError
 from web.services import booking
+from web.services import ratings
 from web.services.tour_store import EditConflictError
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ DOMAIN_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (booking.RegistrationNotFound, 404),
     (booking.DateClosed, 410),
     (booking.BookingError, 409),
+    (ratings.SpamShaped, 422),
+    (ratings.BadRating, 400),
     (UnknownStopError, 404),
     (BadCoordinateError, 400),
     (TooFarFromStreetsError, 422),

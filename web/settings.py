@@ -210,6 +210,33 @@ SETTINGS: tuple[Setting, ...] = (
         " their tour date (at start-up and by `flask guide purge`).",
     ),
     Setting(
+        "RATINGS_PER_ADDRESS",
+        120,
+        "count",
+        "Ratings and end-of-walk reports from one address per window (a group on"
+        " one Wi-Fi rates several stops each); further ones get a 429.",
+    ),
+    Setting(
+        "RATINGS_WINDOW_S",
+        3600,
+        "seconds",
+        "The window in which ratings per address are counted.",
+    ),
+    Setting(
+        "RATING_COMMENT_MAX_CHARS",
+        1000,
+        "characters",
+        "The longest comment a walker may leave with a rating.",
+    ),
+    Setting(
+        "RATING_TOKEN_RETENTION_DAYS",
+        30,
+        "days",
+        "A rating keeps the hash of its phone's random key this long after its"
+        " last change (so that the phone can replace it); then only the score"
+        " and comment remain (at start-up and by `flask guide purge`).",
+    ),
+    Setting(
         "CALIBRATION_MAX_MOVE_M",
         500.0,
         "metres",

@@ -10,6 +10,7 @@
   const status = box.querySelector(".directions-status");
   const summary = box.querySelector(".directions-summary");
   let drawn = null;
+  let startMarker = null;
 
   function say(message) {
     status.textContent = message;
@@ -33,11 +34,11 @@
 
   // Numbers as the page's language writes them; the units come from its catalogue.
   const lang = document.documentElement.lang || "en";
-  const number = new Intl.NumberFormat(lang);
-  const tenths = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const number = window.pageNumberFormat();
+  const tenths = window.pageNumberFormat({ minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
-  function fill(template, n) {
-    return String(template).replace("%(n)s", n);
+  function fill(template, value, key) {
+    return String(template).replace(key || "%(n)s", value);
   }
 
   function formatLength(metres) {
@@ -50,17 +51,39 @@
     return fill(text.minutes, number.format(Math.max(1, Math.round(seconds / 60))));
   }
 
-  function draw(feature) {
+  // The route where the visitor looks: the map scrolled into view, the route fitted
+  // into it, and a marker where it starts ("You are here" or the chosen stop).
+  function draw(feature, startLabel) {
     const registry = window.tourMap;
     if (!registry || !window.L) return;
+    const L = window.L;
     if (drawn) drawn.remove();
-    drawn = window.L.geoJSON(feature, {
+    if (startMarker) startMarker.remove();
+    drawn = L.geoJSON(feature, {
       style: { color: "#0b57d0", weight: 6, opacity: 0.9, className: "directions-line" },
     }).addTo(registry.map);
-    registry.map.fitBounds(drawn.getBounds(), { padding: [24, 24] });
+    const first = feature.geometry.coordinates[0];
+    const label = document.createElement("span");
+    label.textContent = startLabel; // text, never HTML: a stop's name comes from a guide
+    startMarker = L.circleMarker([first[1], first[0]], {
+      radius: 9,
+      color: "#fff",
+      weight: 3,
+      fillColor: "#0b57d0",
+      fillOpacity: 1,
+      className: "directions-start",
+    })
+      .bindTooltip(label, { permanent: true, direction: "top", offset: [0, -10], className: "directions-start-label" })
+      .addTo(registry.map);
+    const wrap = registry.map.getContainer().closest(".map-wrap") || registry.map.getContainer();
+    const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    wrap.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
+    registry.map.invalidateSize();
+    registry.map.fitBounds(drawn.getBounds(), { padding: [32, 32] });
+    box.dataset.shown = "true";
   }
 
-  function show(feature, query) {
+  function show(feature, query, startLabel) {
     const props = feature.properties;
     box.querySelector(".directions-length").textContent = formatLength(props.length_m);
     box.querySelector(".directions-time").textContent =
@@ -84,7 +107,7 @@
     });
     box.querySelector(".directions-gpx").href = form.dataset.gpx + "?" + query;
     summary.hidden = false;
-    draw(feature);
+    draw(feature, startLabel);
   }
 
   form.addEventListener("submit", async function (event) {
@@ -104,7 +127,9 @@
       const body = await response.json();
       if (!response.ok) return say(text.failed + " " + body.error);
       say("");
-      show(body, query);
+      const chosen = form.elements.from.selectedOptions[0];
+      const startLabel = form.elements.from.value === "here" ? text.you_are_here : fill(text.start, chosen.textContent.trim(), "%(name)s");
+      show(body, query, startLabel);
     } catch (error) {
       say(error instanceof TypeError ? text.offline : error.message);
     }

@@ -221,5 +221,6 @@
   }
 
   init();
-  window.tourListen = { chooseVoice: chooseVoice, lang: lang };
+  // walk.js starts a story by itself on arrival when the walker asked for that.
+  window.tourListen = { chooseVoice: chooseVoice, lang: lang, play: (box) => supported && play(box) };
 })();

@@ -46,6 +46,7 @@
     statusNode.hidden = false;
     statusNode.dataset.state = state;
     statusText.textContent = text;
+    statusNode.title = text; // the bar may show only a sign for it on a phone
   }
 
   function ask(worker, message) {

@@ -9,7 +9,7 @@
   const data = JSON.parse(dataNode.textContent);
   const status = document.getElementById("stop-distance");
   const button = document.getElementById("stop-locate");
-  const number = new Intl.NumberFormat(data.lang, { maximumFractionDigits: 1 });
+  const number = window.pageNumberFormat({ maximumFractionDigits: 1 });
   const here = [data.lat, data.lon];
 
   const map = L.map(node, { zoomControl: false, attributionControl: true, scrollWheelZoom: false });

@@ -15,6 +15,7 @@
   const legs = data.legs;
   const speedMps = (data.tour.walking_speed_kmh * 1000) / 3600;
   const storageKey = "walk:" + data.tour.id;
+  const numbered = stops.filter((stop) => stop.kind !== "meeting");
   const byId = {};
   stops.forEach((stop, index) => {
     byId[stop.id] = Object.assign({ index: index }, stop);
@@ -76,7 +77,7 @@
     );
   }
 
-  const number = new Intl.NumberFormat(document.documentElement.lang);
+  const number = window.pageNumberFormat();
 
   function distanceText(m) {
     if (m < 1000) return fill(t.distance_m, { n: number.format(Math.round(m / 10) * 10) });
@@ -100,6 +101,7 @@
     return {
       v: 1,
       started: false,
+      finishedAt: null,
       active: false,
       startedAt: null,
       visited: {},
@@ -226,14 +228,49 @@
       if (element) element.setAttribute("data-leg", String(i));
     });
     map.follow = true;
-    map.leaflet.on("dragstart", () => {
-      map.follow = false;
-    });
+    panel.dataset.follow = "true";
+    // The walker's own pan or zoom stops the following; the map never jumps back
+    // by itself ("Re-centre" brings it back). Our own moves are marked as such.
+    const letGo = () => {
+      if (map.moving) return;
+      setFollow(false);
+    };
+    map.leaflet.on("dragstart", letGo);
+    map.leaflet.on("zoomstart", letGo);
     // The map's own fit to the whole tour may still be animating: let it end first,
     // or its end would undo this view.
-    if (map.leaflet._animatingZoom) map.leaflet.once("zoomend", showLeg);
-    else showLeg();
+    if (map.leaflet._animatingZoom) map.leaflet.once("zoomend", () => moveMap(showLeg));
+    else moveMap(showLeg);
     render();
+  }
+
+  function moveMap(move) {
+    map.moving = true;
+    try {
+      move();
+    } finally {
+      map.moving = false;
+    }
+  }
+
+  function setFollow(on) {
+    if (!map.ready) return;
+    map.follow = on;
+    panel.dataset.follow = on ? "true" : "false";
+    el("walk-recenter").hidden = on;
+    if (on) {
+      moveMap(() => {
+        if (fix) drawPosition();
+        else showLeg();
+      });
+    }
+  }
+
+  // What of the map the collapsed sheet leaves in view: the fits keep clear of it.
+  function sheetPadding() {
+    const peek = el("walk-panel").querySelector(".walk-peek");
+    const bottom = (peek ? peek.offsetHeight : 0) + 44 + 24;
+    return { paddingTopLeft: [40, 56], paddingBottomRight: [40, bottom] };
   }
 
   function drawPosition() {
@@ -261,7 +298,9 @@
     map.me.setStyle({ fillColor: fix.good ? "#0b57d0" : "#777" });
     const target = byId[state.target];
     if (map.follow && target) {
-      map.leaflet.fitBounds([latlng, [target.lat, target.lon]], { padding: [48, 48], maxZoom: 17, animate: false });
+      moveMap(() =>
+        map.leaflet.fitBounds([latlng, [target.lat, target.lon]], Object.assign({ maxZoom: 17, animate: false }, sheetPadding()))
+      );
     }
   }
 
@@ -274,7 +313,7 @@
         [target.lat, target.lon],
         [other.lat, other.lon],
       ],
-      { padding: [40, 40], maxZoom: 16, animate: false }
+      Object.assign({ maxZoom: 16, animate: false }, sheetPadding())
     );
   }
 
@@ -307,6 +346,208 @@
     window.setTimeout(() => {
       announcer.textContent = text;
     }, 50);
+  }
+
+  // ---------------------------------------------------------------- sheet
+  // Collapsed it shows the next stop; open, the story and the rest. A button (the
+  // handle: tap, Enter or Space) or a drag on the handle moves it. Closed, its body
+  // is inert, so that the keyboard does not wander into what cannot be seen.
+  const sheet = { open: false, node: panel, body: el("walk-sheet-body"), handle: el("walk-sheet-toggle") };
+
+  function setSheet(open) {
+    sheet.open = open;
+    sheet.node.dataset.open = open ? "true" : "false";
+    sheet.handle.setAttribute("aria-expanded", open ? "true" : "false");
+    sheet.handle.querySelector(".sheet-handle-label").textContent = open
+      ? sheet.handle.dataset.labelClose
+      : sheet.handle.dataset.labelOpen;
+    sheet.body.inert = !open;
+    el("walk-story-link").hidden = !state.story || open;
+  }
+
+  // Open at a stop's story: its title at the top of the sheet.
+  function showStory() {
+    setSheet(true);
+    const item = state.story && document.querySelector('.walk-story-item[data-stop="' + state.story + '"]');
+    if (item) sheet.body.scrollTop = Math.max(0, item.offsetTop - sheet.body.offsetTop - 8);
+    else sheet.body.scrollTop = 0;
+  }
+
+  function initSheet() {
+    let drag = null;
+    sheet.handle.addEventListener("click", () => {
+      if (sheet.dragged) {
+        sheet.dragged = false;
+        return;
+      }
+      if (sheet.open) setSheet(false);
+      else showStory();
+    });
+    el("walk-story-link").addEventListener("click", () => {
+      showStory();
+      el("walk-sheet-toggle").focus();
+    });
+    sheet.handle.addEventListener("pointerdown", (event) => {
+      if (event.button !== 0) return;
+      const range = sheet.node.offsetHeight - panel.querySelector(".walk-peek").offsetHeight - sheet.handle.offsetHeight;
+      drag = { y: event.clientY, base: sheet.open ? 0 : range, range: range, moved: 0 };
+      sheet.handle.setPointerCapture(event.pointerId);
+    });
+    sheet.handle.addEventListener("pointermove", (event) => {
+      if (!drag) return;
+      drag.moved = event.clientY - drag.y;
+      if (Math.abs(drag.moved) < 6) return;
+      sheet.node.classList.add("is-dragging");
+      const y = Math.max(0, Math.min(drag.range, drag.base + drag.moved));
+      sheet.node.style.transform = "translateY(" + y + "px)";
+    });
+    const end = () => {
+      if (!drag) return;
+      const moved = drag.moved;
+      drag = null;
+      sheet.node.classList.remove("is-dragging");
+      sheet.node.style.transform = "";
+      if (Math.abs(moved) < 6) return; // a tap: the click handler decides
+      // The click that follows a drag is not a tap; should none come, forget it soon.
+      sheet.dragged = true;
+      window.setTimeout(() => {
+        sheet.dragged = false;
+      }, 400);
+      if (moved < -40) showStory();
+      else if (moved > 40) setSheet(false);
+      else setSheet(sheet.open);
+    };
+    sheet.handle.addEventListener("pointerup", end);
+    sheet.handle.addEventListener("pointercancel", end);
+    sheet.handle.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && sheet.open) setSheet(false);
+    });
+    sheet.body.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        setSheet(false);
+        sheet.handle.focus();
+      }
+    });
+    el("walk-recenter").addEventListener("click", () => setFollow(true));
+    // The end-of-walk summary (walk_end.js) is in the sheet: the end opens it.
+    document.addEventListener("walk:finished", () => {
+      if (!sheet.open) setSheet(true);
+    });
+    setSheet(false);
+  }
+
+  // ---------------------------------------------------------------- arrival signals
+  // A phone in a pocket must say "you are here": it vibrates, a short chime plays
+  // (one switch turns it off), and with "read stories aloud" on, the story starts.
+  const CHIME_KEY = "walk:chime";
+  const READ_KEY = "walk:read-aloud";
+  const chime = el("walk-chime");
+  const prefs = { chime: true, readAloud: false };
+
+  function loadPrefs() {
+    try {
+      prefs.chime = localStorage.getItem(CHIME_KEY) !== "off";
+      prefs.readAloud = localStorage.getItem(READ_KEY) === "on";
+    } catch (error) {
+      /* no storage: the defaults */
+    }
+  }
+
+  function savePref(key, value) {
+    try {
+      localStorage.setItem(key, value);
+    } catch (error) {
+      /* private mode: for this visit only */
+    }
+  }
+
+  function renderPrefs() {
+    el("walk-chime-toggle").setAttribute("aria-pressed", prefs.chime ? "true" : "false");
+    el("walk-read-aloud").setAttribute("aria-pressed", prefs.readAloud ? "true" : "false");
+  }
+
+  // Browsers let a page play sound only after a tap; some (iOS) only an element
+  // that a tap has played once. So a tap plays the chime silently, once.
+  let chimeUnlocked = false;
+  function unlockAudio(speech) {
+    if (!chimeUnlocked && chime && chime.play) {
+      chimeUnlocked = true;
+      chime.muted = true;
+      const played = chime.play();
+      const reset = () => {
+        chime.pause();
+        chime.currentTime = 0;
+        chime.muted = false;
+      };
+      if (played && played.then) played.then(reset, () => {
+        chime.muted = false;
+        chimeUnlocked = false;
+      });
+      else reset();
+    }
+    if (speech && window.speechSynthesis && window.SpeechSynthesisUtterance && !unlockAudio.spoken) {
+      // An empty utterance from a tap lets later ones speak (iOS Safari).
+      unlockAudio.spoken = true;
+      try {
+        window.speechSynthesis.speak(new SpeechSynthesisUtterance(""));
+      } catch (error) {
+        /* no voice: the Listen buttons say so */
+      }
+    }
+  }
+
+  function playChime() {
+    if (!prefs.chime || !chime || !chime.play) return;
+    chime.muted = false;
+    chime.pause(); // from the start, even if the last arrival's chime still rings
+    chime.currentTime = 0;
+    const played = chime.play();
+    if (played && played.catch) played.catch(() => {}); // blocked: the vibration and the sheet remain
+  }
+
+  function vibrate() {
+    if (typeof navigator.vibrate === "function") {
+      try {
+        navigator.vibrate([180, 90, 180]);
+      } catch (error) {
+        /* not allowed here */
+      }
+    }
+  }
+
+  // The stop's recording in the page's language if there is one, else the phone's voice.
+  function readAloud(stopId) {
+    if (!prefs.readAloud) return;
+    const item = document.querySelector('.walk-story-item[data-stop="' + stopId + '"]');
+    if (!item) return;
+    const recording = item.querySelector("[data-narration-audio]");
+    if (recording) {
+      const played = recording.play();
+      if (played && played.catch) played.catch(() => {});
+      return;
+    }
+    const box = item.querySelector("[data-listen]");
+    if (box && window.tourListen && window.tourListen.play) {
+      document.querySelectorAll("[data-narration-audio]").forEach((audio) => audio.pause());
+      window.tourListen.play(box);
+    }
+  }
+
+  function initPrefs() {
+    loadPrefs();
+    renderPrefs();
+    el("walk-chime-toggle").addEventListener("click", () => {
+      prefs.chime = !prefs.chime;
+      savePref(CHIME_KEY, prefs.chime ? "on" : "off");
+      renderPrefs();
+      if (prefs.chime) unlockAudio();
+    });
+    el("walk-read-aloud").addEventListener("click", () => {
+      prefs.readAloud = !prefs.readAloud;
+      savePref(READ_KEY, prefs.readAloud ? "on" : "off");
+      renderPrefs();
+      if (prefs.readAloud) unlockAudio(true);
+    });
   }
 
   function stopLabel(stop) {
@@ -353,14 +594,15 @@
       arrow.hidden = true;
     }
 
-    // Progress: stops done, metres walked and left.
-    const done = stops.filter((stop) => state.visited[stop.id]).length;
+    // Progress: numbered stops done (the meeting point is not one), metres walked and left.
+    const done = numbered.filter((stop) => state.visited[stop.id]).length;
     const leftM = target ? toTargetM() + legsLengthM(target.index, legs.length) : 0;
     el("walk-progress").textContent =
-      fill(t.progress_stops, { done: done, total: stops.length }) +
+      fill(t.progress_stops, { done: done, total: numbered.length }) +
       " · " +
       fill(t.progress_walked, { walked: distanceText(state.walkedM), left: distanceText(leftM) });
     el("walk-progress").dataset.done = String(done);
+    el("walk-progress-bar").value = done;
 
     renderCoach();
     renderButtons();
@@ -420,12 +662,13 @@
     el("walk-prev").disabled = target ? target.index === 0 : false;
     el("walk-next").disabled = !target || target.index === stops.length - 1;
     el("walk-here").disabled = !target;
+    el("walk-recenter").hidden = !map.ready || map.follow;
   }
 
   function renderStory() {
     const section = el("walk-story");
     section.hidden = !state.story;
-    el("walk-story-link").hidden = !state.story;
+    el("walk-story-link").hidden = !state.story || sheet.open;
     section.querySelectorAll(".walk-story-item").forEach((item) => {
       item.hidden = item.dataset.stop !== state.story;
     });
@@ -461,9 +704,10 @@
     return before ? before.id : null;
   }
 
-  function arrive(stop) {
+  function arrive(stop, how) {
     // The plan's clock starts at the first stop reached, normally the meeting point.
     if (!state.startedAt) state.startedAt = Date.now();
+    const wasFinished = !byId[state.target];
     state.started = true;
     state.visited[stop.id] = Date.now();
     state.story = stop.id;
@@ -479,7 +723,32 @@
     if (target) text += " " + fill(t.target_manual, { n: target.order, name: target.name });
     else text += " " + t.finished;
     announce(text);
-    document.dispatchEvent(new CustomEvent("walk:arrived", { detail: { stop: stop.id } }));
+    showStory();
+    if (how === "gps") {
+      // Only a good fix gets here (onPosition): a poor one never signals.
+      vibrate();
+      playChime();
+    }
+    document.dispatchEvent(new CustomEvent("walk:arrived", { detail: { stop: stop.id, how: how } }));
+    readAloud(stop.id);
+    if (!target && !wasFinished) finish();
+  }
+
+  // What the end-of-walk summary needs (static/js/walk_end.js listens for it).
+  function summary() {
+    const order = Object.keys(state.visited).sort((a, b) => state.visited[a] - state.visited[b]);
+    const last = order.length ? state.visited[order[order.length - 1]] : Date.now();
+    return {
+      stops_visited: order,
+      distance_m: Math.round(state.walkedM),
+      duration_s: state.startedAt ? Math.max(0, Math.round((last - state.startedAt) / 1000)) : 0,
+    };
+  }
+
+  function finish() {
+    state.finishedAt = Date.now();
+    save();
+    document.dispatchEvent(new CustomEvent("walk:finished", { detail: summary() }));
   }
 
   function onPosition(position) {
@@ -529,7 +798,7 @@
     entered.sort((a, b) => a.d - b.d);
     entered.forEach((entry, i) => {
       if (i === 0) state.at = entry.stop.id;
-      if (!state.visited[entry.stop.id] && i === 0) arrive(entry.stop);
+      if (!state.visited[entry.stop.id] && i === 0) arrive(entry.stop, "gps");
     });
     save();
     render();
@@ -733,6 +1002,7 @@
   }
 
   function start() {
+    unlockAudio();
     if (!state.started) {
       state.started = true;
       announce(t.started);
@@ -767,7 +1037,7 @@
       const target = byId[state.target];
       if (!target) return;
       state.at = target.id;
-      arrive(target);
+      arrive(target, "manual");
     });
     document.querySelectorAll("[data-goto]").forEach((button) => {
       button.addEventListener("click", () => setTarget(button.dataset.goto));
@@ -787,7 +1057,10 @@
       state = freshState();
       save();
       setGps("none", t.paused);
+      setSheet(false);
+      setFollow(true);
       render();
+      document.dispatchEvent(new CustomEvent("walk:reset"));
     });
   }
 
@@ -812,6 +1085,8 @@
     );
   }
 
+  initSheet();
+  initPrefs();
   fromLink();
   initControls();
   initWake();
@@ -824,5 +1099,6 @@
   }, 30000);
   if (window.tourMap) initMap();
   else document.addEventListener("tourmap:ready", initMap, { once: true });
-  window.tourWalk = { state: () => state, render: render };
+  if (state.story && new URLSearchParams(window.location.search).get("stop")) showStory();
+  window.tourWalk = { state: () => state, render: render, summary: summary };
 })();

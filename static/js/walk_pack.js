@@ -15,9 +15,18 @@
     return String(text || "").replace(/%\((\w+)\)s/g, (_, key) => (key in values ? values[key] : ""));
   }
 
+  // Sizes in the page's language ("2,6 MB" in Czech); the unit word is the browser's.
+  const kilobytes = window.pageNumberFormat({ style: "unit", unit: "kilobyte", maximumFractionDigits: 0 });
+  const megabytes = window.pageNumberFormat({
+    style: "unit",
+    unit: "megabyte",
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+
   function size(bytes) {
-    if (bytes < 1024 * 1024) return Math.max(1, Math.round(bytes / 1024)) + " KB";
-    return (bytes / 1024 / 1024).toFixed(1) + " MB";
+    if (bytes < 1024 * 1024) return kilobytes.format(Math.max(1, Math.round(bytes / 1024)));
+    return megabytes.format(bytes / 1024 / 1024);
   }
 
   function ask(message) {

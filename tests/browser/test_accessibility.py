@@ -74,8 +74,14 @@ def test_walk_page_states_have_no_violations(browser, live_server, guard):
         expect(page.locator("#walk-gps")).to_have_attribute("data-level", "good")
         expect(page.locator("#walk-arrow")).to_be_visible()
         assert violations(page) == []
+        # The sheet pulled up: the story, the steps and the rest of the walk.
+        page.locator("#walk-sheet-toggle").click()
+        expect(page.locator("#walk-panel")).to_have_attribute("data-open", "true")
         page.get_by_role("button", name="I am here").click()
         expect(page.locator(".walk-story-item:visible")).to_have_count(1)
+        assert violations(page) == []
+        # The site's menu, open over the walk.
+        open_menu(page)
         assert violations(page) == []
         # Sunlight mode: larger text and stronger contrast must still pass.
         page.get_by_role("button", name="Sunlight").click()
@@ -86,8 +92,17 @@ def test_walk_page_states_have_no_violations(browser, live_server, guard):
         context.close()
 
 
+def open_menu(page):
+    """On a phone the site's links are behind the menu button."""
+    button = page.locator("#menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    expect(page.locator("#site-nav")).to_be_visible()
+
+
 def test_sunlight_mode_sticks_and_is_rendered_by_the_server(page):
     page.goto("/tours/interhelpo/")
+    open_menu(page)
     toggle = page.get_by_role("button", name="Sunlight")
     expect(toggle).to_have_attribute("aria-pressed", "false")
     size = page.evaluate(
@@ -97,6 +112,7 @@ def test_sunlight_mode_sticks_and_is_rendered_by_the_server(page):
     expect(toggle).to_have_attribute("aria-pressed", "true")
     page.goto("/tours/interhelpo/about")
     expect(page.locator("html")).to_have_class("sunlight")
+    open_menu(page)
     expect(page.get_by_role("button", name="Sunlight")).to_have_attribute(
         "aria-pressed", "true"
     )

@@ -49,6 +49,7 @@ def overflowing(page):
         """() => Array.from(document.querySelectorAll(
               "a, button, summary, p, h1, h2, li, dd, dt"))
           .filter((el) => el.offsetParent !== null
+            && !el.closest(".visually-hidden")  // 1 px by design, for screen readers
             && (el.scrollWidth > el.clientWidth + 1
                 || el.getBoundingClientRect().right > window.innerWidth + 0.5))
           .map((el) => el.tagName + " " + el.textContent.trim().slice(0, 40))"""
@@ -80,7 +81,7 @@ def test_first_screen_sells_the_walk(phone, dates_server, lang):
     expect(page.locator("select[name=language]")).to_have_count(0)
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", ["en", "ru", "cs", "sk", "ky"])
 def test_nothing_overflows_at_320_px(browser, dates_server, guard, lang):
     server, soonest = dates_server
     context = new_phone_context(browser, server.url, guard, viewport=NARROW)
@@ -91,8 +92,10 @@ def test_nothing_overflows_at_320_px(browser, dates_server, guard, lang):
             "/",
             "/walk",
             "/stops/pishpek-station",
+            "/stops/frunze-plant-gate",
             "/about",
             "/dates",
+            "/events",
             f"/dates/{soonest}/register",
         ]:
             page.goto(f"{path}?lang={lang}")
@@ -188,6 +191,7 @@ def test_ticket_opens_offline_from_the_walk_page_and_dates_say_how_old(
 
         context.set_offline(True)
         page.goto("/walk")
+        page.locator("#walk-sheet-toggle").click()  # the sheet holds the ticket
         ticket = page.locator("#my-ticket")
         expect(ticket).to_be_visible()
         expect(ticket).to_contain_text("My registration:")
@@ -236,3 +240,44 @@ def test_cancelled_page_is_neutral_and_shows_no_total(phone, dates_server):
     expect(main).not_to_contain_text("Meeting point")
     expect(page.locator(".folium-map")).to_have_count(0)
     page.screenshot(path=f"{SHOTS}/cancelled.png", full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/walk", "/stops/pishpek-station", "/dates"])
+def test_the_header_is_one_slim_bar_with_a_menu(phone, path):
+    page = phone.new_page()
+    page.goto(path)
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 56, header
+    nav = page.locator("#site-nav")
+    button = page.get_by_role("button", name="Menu")
+    expect(nav).to_be_hidden()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    below = page.locator("main").bounding_box()["y"]
+    button.click()
+    expect(nav).to_be_visible()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(nav.get_by_role("link", name="Dates")).to_be_visible()
+    # The menu drops over the page: nothing under it moves.
+    assert page.locator("main").bounding_box()["y"] == below
+    page.screenshot(path=f"{SHOTS}/menu{path.replace('/', '-')}.png")
+    # A tap outside closes it.
+    page.mouse.click(200, 800)
+    expect(nav).to_be_hidden()
+
+
+def test_the_menu_opens_without_scripts(browser, dates_server, guard):
+    server, _ = dates_server
+    context = new_phone_context(
+        browser, server.url, guard, locale="en-US", java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto("/about")
+        nav = page.locator("#site-nav")
+        expect(nav).to_be_hidden()
+        page.locator("#menu-button").click()
+        expect(nav).to_be_visible()
+        nav.get_by_role("link", name="Dates").click()
+        expect(page).to_have_url(re.compile(r"/dates$"))
+    finally:
+        context.close()

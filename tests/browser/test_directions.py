@@ -7,6 +7,18 @@ import re
 from playwright.sync_api import expect
 
 OSH_BAZAAR = {"latitude": 42.87500, "longitude": 74.57000, "accuracy": 10}
+# The map's box is on screen (scrolled there), most of it visible.
+MAP_IN_VIEW = """() => {
+  const r = document.querySelector(".map-wrap").getBoundingClientRect();
+  return r.top >= -1 && r.top < 80 && r.bottom <= window.innerHeight + 1;
+}"""
+# Every point of the drawn route lies inside the map's box.
+ROUTE_INSIDE_MAP = """() => {
+  const map = document.querySelector(".map-wrap").getBoundingClientRect();
+  const line = document.querySelector("path.directions-line").getBoundingClientRect();
+  return line.width > 0 && line.left >= map.left && line.right <= map.right
+    && line.top >= map.top && line.bottom <= map.bottom;
+}"""
 
 
 def open_directions(page):
@@ -31,6 +43,16 @@ def test_route_from_my_position_to_the_meeting_point(page, context):
     assert 1000 < metres < 2000
     gpx = page.locator(".directions-gpx")
     expect(gpx).to_have_attribute("href", re.compile(r"/route\.gpx\?from=42\.875"))
+    # The route is where the visitor looks: the map in view, the route inside it,
+    # and a marker where the walk to it starts.
+    page.wait_for_function(MAP_IN_VIEW)
+    assert page.evaluate(ROUTE_INSIDE_MAP)
+    start = page.locator("path.directions-start")
+    expect(start).to_have_count(1)
+    expect(page.locator(".directions-start-label")).to_have_text("You are here")
+    assert page.evaluate(
+        "() => window.tourMap.map.getBounds().contains([42.875, 74.57])"
+    )
 
 
 def test_route_between_two_stops_in_russian(page):
@@ -40,6 +62,12 @@ def test_route_between_two_stops_in_russian(page):
     page.get_by_label("Куда", exact=True).select_option("osh-bazaar")
     page.get_by_role("button", name="Показать путь").click()
     expect(page.locator(".directions-steps li").first).to_contain_text("Идите")
+    # The start is the chosen stop, named in the page's language.
+    expect(page.locator(".directions-start-label")).to_have_text(
+        re.compile(r"^Начало: \S")
+    )
+    page.wait_for_function(MAP_IN_VIEW)
+    assert page.evaluate(ROUTE_INSIDE_MAP)
 
 
 def test_denied_position_says_so(page):

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_phone_context
+from tests.browser.test_accessibility import open_menu
 from tests.browser.test_accessibility import violations
 from tests.language_support import DECLARED
 from web.services.i18n import language_name
@@ -47,6 +48,9 @@ def test_menu_switches_to_each_language_on_a_phone(phone, lang):
     expect(summary).to_contain_text(language_name(start))
     links = menu.locator(".language-list a")
     expect(links.first).to_be_hidden()
+    # On a phone the language is in the site's menu, one tap away.
+    open_menu(page)
+    expect(links.first).to_be_hidden()
     summary.click()
     expect(links).to_have_count(len(DECLARED))
     for code in DECLARED:
@@ -59,6 +63,7 @@ def test_menu_switches_to_each_language_on_a_phone(phone, lang):
     expect(menu.locator('a[aria-current="true"]')).to_have_attribute("hreflang", start)
     menu.locator(f'a[hreflang="{lang}"]').click()
     expect(page.locator("html")).to_have_attribute("lang", lang)
+    open_menu(page)
     expect(page.locator("[data-language-menu] summary")).to_contain_text(
         language_name(lang)
     )
@@ -70,6 +75,12 @@ def test_menu_switches_to_each_language_on_a_phone(phone, lang):
 def test_menu_works_by_keyboard_and_closes_with_escape(phone):
     page, _width = phone
     page.goto("/tours/interhelpo/about?lang=en")
+    # The menu button opens the site's menu from the keyboard too.
+    menu_button = page.locator("#menu-button")
+    menu_button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#site-nav")).to_be_visible()
+    expect(menu_button).to_have_attribute("aria-expanded", "true")
     summary = page.locator("[data-language-menu] summary")
     summary.focus()
     page.keyboard.press("Enter")
@@ -81,7 +92,14 @@ def test_menu_works_by_keyboard_and_closes_with_escape(phone):
     page.keyboard.press("Escape")
     expect(first).to_be_hidden()
     expect(summary).to_be_focused()
+    # The menu stays open for a second Escape, which closes it.
+    expect(page.locator("#site-nav")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#site-nav")).to_be_hidden()
+    expect(menu_button).to_be_focused()
+    expect(menu_button).to_have_attribute("aria-expanded", "false")
     # A tap elsewhere closes it too.
+    open_menu(page)
     summary.click()
     expect(first).to_be_visible()
     page.mouse.click(5, page.viewport_size["height"] - 5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -201,6 +202,7 @@ def test_voices_that_load_late_are_used(browser, live_server, guard):
 def test_arriving_on_the_walk_stops_reading(speech_page):
     page = speech_page
     page.goto("/tours/interhelpo/walk")
+    page.locator("#walk-sheet-toggle").click()  # "I am here" is in the walk's sheet
     page.get_by_role("button", name="I am here").click()
     story = page.locator(".walk-story-item:visible")
     story.get_by_role("button", name="Listen", exact=True).click()
@@ -209,3 +211,68 @@ def test_arriving_on_the_walk_stops_reading(speech_page):
     expect(page.locator(".walk-story-item:visible")).to_have_count(1)
     assert "cancel" in page.evaluate("window.__speech.calls")
     expect(page.locator(".is-reading")).to_have_count(0)
+
+
+def test_read_aloud_on_arrival_starts_the_story_by_itself(browser, live_server, guard):
+    """The walker turns "read stories aloud" on with a tap (which also unlocks
+    speech); arriving by GPS then reads the stop's story with no further tap."""
+    stops = json.loads(urllib.request.urlopen(live_server.url + "/api/stops").read())[
+        "features"
+    ]
+    meeting = stops[0]["geometry"]["coordinates"]
+    context = new_phone_context(
+        browser,
+        live_server.url,
+        guard,
+        locale="en-US",
+        permissions=["geolocation"],
+        geolocation={
+            "latitude": meeting[1] + 0.004,
+            "longitude": meeting[0],
+            "accuracy": 8,
+        },
+    )
+    context.add_init_script(FAKE_SPEECH % VOICES)
+    try:
+        page = context.new_page()
+        page.goto("/walk")
+        page.locator("#walk-sheet-toggle").click()
+        switch = page.get_by_role("button", name="Read stories aloud on arrival")
+        expect(switch).to_have_attribute("aria-pressed", "false")
+        switch.click()
+        expect(switch).to_have_attribute("aria-pressed", "true")
+        page.locator("#walk-sheet-toggle").click()
+        page.get_by_role("button", name="Start the walk").click()
+        expect(page.locator("#walk-gps")).to_have_attribute("data-level", "good")
+        # Nothing is read before arriving (the tap's unlock says nothing at all).
+        assert [s["text"] for s in spoken(page) if s["text"]] == []
+        context.set_geolocation(
+            {"latitude": meeting[1], "longitude": meeting[0], "accuracy": 8}
+        )
+        story = page.locator('.walk-story-item[data-stop="meeting-point"]')
+        expect(story).to_be_visible()
+        page.wait_for_function("window.__speech.spoken.some((s) => s.text.length > 0)")
+        said = [s for s in spoken(page) if s["text"]]
+        assert said[0] == {
+            "text": story.locator(".story-title").inner_text(),
+            "lang": "en-US",
+            "voice": "English",
+        }
+        expect(story.get_by_role("button", name="Pause")).to_be_visible()
+        # With the switch off again, the next arrival stays silent.
+        page.get_by_role("button", name="Stop", exact=True).click()
+        switch.click()
+        expect(switch).to_have_attribute("aria-pressed", "false")
+        before = len(spoken(page))
+        first = stops[1]["geometry"]["coordinates"]
+        context.set_geolocation(
+            {"latitude": first[1], "longitude": first[0], "accuracy": 8}
+        )
+        expect(
+            page.locator('.walk-story-item[data-stop="interhelpo-quarter"]')
+        ).to_be_visible()
+        page.wait_for_timeout(300)
+        assert len(spoken(page)) == before
+        guard.check()
+    finally:
+        context.close()

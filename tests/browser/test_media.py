@@ -243,6 +243,7 @@ def test_the_saved_walk_has_its_photos_and_recording_offline(uploaded, phone, gu
     expect(page.locator("#offline-status[data-state='ready']")).to_be_visible(
         timeout=30_000
     )
+    page.locator("#walk-sheet-toggle").click()  # the walk's sheet holds the rest
     page.get_by_role("button", name="Save this walk for offline").click()
     size = page.locator("#walk-pack-size")
     expect(size).to_contain_text("3 photos")
@@ -292,3 +293,49 @@ def test_photos_not_saved_show_their_alt_text_offline(uploaded, phone, guard):
     assert len(failed) == 1
     guard.console_errors = [e for e in guard.console_errors if e not in failed]
     guard.check()
+
+
+def test_read_aloud_on_arrival_plays_the_recording(browser, server, uploaded, guard):
+    """With "read stories aloud" on, arriving at a stop with a recording in the
+    page's language plays that recording, not the phone's voice."""
+    context = new_phone_context(
+        browser,
+        server.url,
+        guard,
+        locale="en-US",
+        permissions=["geolocation"],
+    )
+    try:
+        with urllib.request.urlopen(server.url + "/api/stops") as answer:
+            where = {
+                f["properties"]["id"]: f["geometry"]["coordinates"]
+                for f in json.load(answer)["features"]
+            }
+        lon, lat = where[STOP["id"]]
+        context.set_geolocation(
+            {"latitude": lat + 0.004, "longitude": lon, "accuracy": 8}
+        )
+        page = context.new_page()
+        page.goto("/walk")
+        page.locator("#walk-sheet-toggle").click()
+        page.get_by_role("button", name="Read stories aloud on arrival").click()
+        page.locator("#walk-sheet-toggle").click()
+        page.get_by_role("button", name="Start the walk").click()
+        expect(page.locator("#walk-gps")).to_have_attribute("data-level", "good")
+        recording = page.locator(
+            f'.walk-story-item[data-stop="{STOP["id"]}"] [data-narration-audio]'
+        )
+        assert recording.evaluate("(a) => a.paused") is True
+        context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 8})
+        expect(
+            page.locator(f'.walk-story-item[data-stop="{STOP["id"]}"]')
+        ).to_be_visible()
+        page.wait_for_function(
+            "(a) => !a.paused && a.currentTime > 0.3", arg=recording.element_handle()
+        )
+        assert (
+            page.evaluate("navigator.mediaSession.metadata.title") == STOP["name"]["en"]
+        )
+        guard.check()
+    finally:
+        context.close()

@@ -247,6 +247,7 @@ def test_tour_area_download_when_the_tile_server_allows_it(browser, guard, deplo
         page = context.new_page()
         page.goto("/tours/interhelpo/walk")
         wait_ready(page)
+        page.locator("#walk-sheet-toggle").click()  # the walk's sheet holds it
         page.get_by_role("button", name="Make the tour area available offline").click()
         message = page.locator("#walk-area-message")
         expect(message).to_contain_text("map tiles, about")

@@ -106,6 +106,21 @@ def walk_page(gps_context, guard):
     guard.check()
 
 
+def open_sheet(page):
+    """Pull the walk's sheet up with its handle (a button), unless it is up."""
+    sheet = page.locator("#walk-panel")
+    if sheet.get_attribute("data-open") != "true":
+        page.locator("#walk-sheet-toggle").click()
+    expect(sheet).to_have_attribute("data-open", "true")
+
+
+def close_sheet(page):
+    sheet = page.locator("#walk-panel")
+    if sheet.get_attribute("data-open") == "true":
+        page.locator("#walk-sheet-toggle").click()
+    expect(sheet).to_have_attribute("data-open", "false")
+
+
 def heading(page):
     return page.locator("#walk-target-heading")
 
@@ -127,7 +142,8 @@ def test_scripted_walk_in_order(gps_context, walk_page, live_server):
     expect(page.locator("#walk-distance")).to_contain_text("500 m")
     expect(page.locator("#walk-distance")).to_contain_text("east")
     expect(page.locator("#walk-arrow")).to_be_visible()
-    expect(page.locator("#walk-progress")).to_contain_text("0 of 7 stops")
+    # The meeting point is not a numbered stop: six to go.
+    expect(page.locator("#walk-progress")).to_contain_text("0 of 6 stops")
     expect(page.locator("#walk-coach")).to_have_attribute("data-state", "idle")
     expect(page.locator(".walk-me")).to_have_count(1)
     expect(page.locator(".walk-accuracy")).to_have_count(1)
@@ -164,9 +180,8 @@ def test_scripted_walk_in_order(gps_context, walk_page, live_server):
                 rf"^Arrived at stop {stop['order']}: {re.escape(stop['name'])}\."
             )
         )
-        expect(page.locator("#walk-progress")).to_contain_text(
-            f"{index + 1} of 7 stops"
-        )
+        expect(page.locator("#walk-progress")).to_contain_text(f"{index} of 6 stops")
+        assert page.locator("#walk-progress-bar").evaluate("(p) => p.value") == index
         if index == 2:
             coach = page.locator("#walk-coach")
             expect(coach).to_have_attribute("data-state", "behind")
@@ -218,13 +233,12 @@ def test_poor_fixes_are_shown_but_never_trigger(gps_context, walk_page, live_ser
     expect(page.locator("#walk-gps")).to_contain_text("GPS is poor (±120 m)")
     expect(page.locator(".walk-accuracy")).to_have_attribute("stroke-dasharray", "6 6")
     walker.at(*offset(stop["lat"], stop["lon"], north_m=2), accuracy=51)
-    expect(page.locator("#walk-progress")).to_contain_text("0 of 7 stops")
     expect(page.locator("#walk-story")).to_be_hidden()
     assert page.evaluate("Object.keys(window.tourWalk.state().visited)") == []
     # The same place with a good fix is an arrival.
     walker.at(*offset(stop["lat"], stop["lon"], north_m=3), accuracy=15)
-    expect(page.locator("#walk-progress")).to_contain_text("1 of 7 stops")
     expect(shown_story(page)).to_have_attribute("data-stop", stop["id"])
+    assert page.evaluate("Object.keys(window.tourWalk.state().visited)") == [stop["id"]]
 
 
 def test_leaving_a_stop_needs_twenty_metres_more(gps_context, walk_page, live_server):
@@ -240,7 +254,7 @@ def test_leaving_a_stop_needs_twenty_metres_more(gps_context, walk_page, live_se
     walker.at(*offset(first["lat"], first["lon"], north_m=first["radius"] + 10))
     expect(heading(page)).to_have_text(f"You are at: 1. {first['name']}")
     walker.at(*offset(first["lat"], first["lon"], north_m=first["radius"] - 5))
-    expect(page.locator("#walk-progress")).to_contain_text("1 of 7 stops")
+    expect(page.locator("#walk-progress")).to_contain_text("1 of 6 stops")
     walker.at(*offset(first["lat"], first["lon"], north_m=first["radius"] + 25))
     expect(heading(page)).to_have_text(f"Next: 2. {stops[2]['name']}")
     assert page.evaluate("Object.keys(window.tourWalk.state().visited)") == [
@@ -253,7 +267,8 @@ def test_skip_ahead_and_walk_out_of_order(gps_context, walk_page, live_server):
     stops = tour_stops(live_server)
     walker = Walker(gps_context, page)
     walker.start(*offset(stops[0]["lat"], stops[0]["lon"], north_m=300))
-    # Skip the meeting point and stop 1 with the Next button.
+    # Skip the meeting point and stop 1 with the Next button (in the sheet).
+    open_sheet(page)
     page.get_by_role("button", name="Next", exact=True).click()
     page.get_by_role("button", name="Next", exact=True).click()
     expect(heading(page)).to_have_text(f"Next: 2. {stops[2]['name']}")
@@ -273,7 +288,7 @@ def test_skip_ahead_and_walk_out_of_order(gps_context, walk_page, live_server):
     expect(page.locator("#walk-distance")).to_contain_text(
         f"Next: 4. {stops[4]['name']}"
     )
-    expect(page.locator("#walk-progress")).to_contain_text("2 of 7 stops")
+    expect(page.locator("#walk-progress")).to_contain_text("2 of 6 stops")
     state = page.evaluate("window.tourWalk.state()")
     assert list(state["visited"]) == [stops[3]["id"], stops[2]["id"]]
     assert state["target"] == stops[4]["id"]
@@ -291,6 +306,7 @@ def test_denied_location_falls_back_to_manual_mode(browser, live_server, guard):
         expect(gps).to_contain_text("Location is off")
         expect(page.locator("#walk-panel")).to_have_attribute("data-mode", "manual")
         expect(page.locator("#walk-announcer")).to_contain_text("Location is off")
+        open_sheet(page)
         page.get_by_role("button", name="I am here").click()
         expect(shown_story(page)).to_have_attribute("data-stop", stops[0]["id"])
         expect(heading(page)).to_have_text(f"You are at: {stops[0]['name']}")
@@ -300,10 +316,11 @@ def test_denied_location_falls_back_to_manual_mode(browser, live_server, guard):
         expect(heading(page)).to_have_text(f"Next: 1. {stops[1]['name']}")
         page.get_by_role("button", name="I am here").click()
         expect(shown_story(page)).to_have_attribute("data-stop", stops[1]["id"])
-        expect(page.locator("#walk-progress")).to_contain_text("2 of 7 stops")
+        # The meeting point and stop 1 seen: one numbered stop.
+        expect(page.locator("#walk-progress")).to_contain_text("1 of 6 stops")
         # The walk is kept on the phone across a reload.
         page.reload()
-        expect(page.locator("#walk-progress")).to_contain_text("2 of 7 stops")
+        expect(page.locator("#walk-progress")).to_contain_text("1 of 6 stops")
         expect(shown_story(page)).to_have_attribute("data-stop", stops[1]["id"])
         expect(page.get_by_role("button", name="Resume the walk")).to_be_visible()
         expect(
@@ -356,6 +373,7 @@ def test_wake_lock_toggle(browser, live_server, guard):
     try:
         page = context.new_page()
         page.goto("/tours/interhelpo/walk")
+        open_sheet(page)
         button = page.locator("#walk-wake")
         expect(button).to_have_attribute("aria-pressed", "false")
         button.click()
@@ -376,10 +394,29 @@ def test_walk_page_in_russian(gps_context, guard, live_server):
     stops = tour_stops(live_server)
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.get_by_role("button", name="Начать прогулку")).to_be_visible()
+    open_sheet(page)
     page.get_by_role("button", name="Я на месте").click()
-    expect(page.locator("#walk-progress")).to_contain_text("1 из 7")
+    expect(page.locator("#walk-progress")).to_contain_text("0 из 6")
     expect(shown_story(page)).to_have_attribute("data-stop", stops[0]["id"])
     guard.check()
+
+
+def test_offline_sizes_are_written_in_the_page_language(page):
+    # The browser's quota always runs to thousands of megabytes with a decimal.
+    page.goto("/walk?lang=cs")
+    storage = page.locator("#walk-pack-storage")
+    expect(storage).to_have_text(re.compile(r"^Tento web .*\d,\d\s*MB"), timeout=30_000)
+    expect(storage).not_to_have_text(re.compile(r"\d\.\d"))
+
+
+def test_walk_numbers_follow_the_server_locale_data_in_kyrgyz(page):
+    # Chromium has no Kyrgyz number data of its own: the decimal comma comes
+    # from the page (Babel), as on the server-rendered pages.
+    page.goto("/walk?lang=ky")
+    expect(page.locator("html")).to_have_attribute("data-decimal", ",")
+    progress = page.locator("#walk-progress")
+    expect(progress).to_have_text(re.compile(r"\d,\d км калды"))
+    expect(progress).not_to_have_text(re.compile(r"\d\.\d"))
 
 
 def test_a_stop_marked_by_hand_is_left_when_gps_says_so(
@@ -387,6 +424,7 @@ def test_a_stop_marked_by_hand_is_left_when_gps_says_so(
 ):
     page = walk_page
     stops = tour_stops(live_server)
+    open_sheet(page)
     page.get_by_role("button", name="I am here").click()
     expect(heading(page)).to_have_text(f"You are at: {stops[0]['name']}")
     walker = Walker(gps_context, page)
@@ -418,3 +456,291 @@ def test_arrow_turns_with_the_compass(gps_context, walk_page, live_server):
     )
     expect(arrow).to_have_attribute("data-mode", "compass")
     expect(arrow).to_have_attribute("style", re.compile(r"rotate\(-180deg\)"))
+
+
+# ------------------------------------------------------------ the walk as an app
+# Records what the phone was asked to do on arrival: vibrations, and every sound
+# that really played (unmuted: the Start tap plays the chime muted, to unlock audio).
+SIGNALS = """
+window.__vibrations = [];
+Object.defineProperty(navigator, "vibrate", { configurable: true, value: (pattern) => {
+  window.__vibrations.push(pattern); return true; } });
+window.__played = [];
+document.addEventListener("playing", (e) => {
+  if (!e.target.muted) window.__played.push(e.target.id || e.target.currentSrc);
+}, true);
+window.__finished = [];
+document.addEventListener("walk:finished", (e) => window.__finished.push(e.detail));
+"""
+
+VISIBLE_MAP_SHARE = """() => {
+  const map = document.querySelector(".walk-map").getBoundingClientRect();
+  const sheetTop = document.querySelector("#walk-panel").getBoundingClientRect().top;
+  const top = Math.max(map.top, 0);
+  const bottom = Math.min(map.bottom, sheetTop, window.innerHeight);
+  const width = Math.min(map.right, window.innerWidth) - Math.max(map.left, 0);
+  return (Math.max(0, bottom - top) * width) / (window.innerWidth * window.innerHeight);
+}"""
+
+STORY_IN_VIEW = """(id) => {
+  const title = document.querySelector(
+    '.walk-story-item[data-stop="' + id + '"] .story-title').getBoundingClientRect();
+  const sheet = document.querySelector("#walk-panel").getBoundingClientRect();
+  return title.height > 0 && title.top >= Math.max(0, sheet.top)
+    && title.bottom <= window.innerHeight;
+}"""
+
+
+@pytest.fixture
+def app_page(gps_context, guard):
+    gps_context.add_init_script(SIGNALS)
+    page = gps_context.new_page()
+    page.clock.set_fixed_time(T0)
+    page.goto("/walk")
+    expect(page.locator("#walk-panel")).to_be_visible()
+    yield page
+    guard.check()
+
+
+def played(page):
+    return page.evaluate("window.__played")
+
+
+def test_map_first_and_every_arrival_is_noticed(gps_context, app_page, live_server):
+    page = app_page
+    stops = tour_stops(live_server)
+    walker = Walker(gps_context, page)
+    here = offset(stops[0]["lat"], stops[0]["lon"], east_m=-400)
+    walker.start(*here)
+    sheet = page.locator("#walk-panel")
+    expect(sheet).to_have_attribute("data-open", "false")
+    # The map fills the screen: what the collapsed sheet leaves of it is most of it.
+    assert page.evaluate(VISIBLE_MAP_SHARE) >= 0.6
+    assert page.evaluate("window.__vibrations") == []
+    assert played(page) == []
+    page.screenshot(path="/tmp/walk-map-first.png")
+
+    previous = here
+    for count, stop in enumerate(stops, start=1):
+        walker.walk(previous, (stop["lat"], stop["lon"]))
+        previous = (stop["lat"], stop["lon"])
+        # The sheet opens at the story, in view; the phone vibrates and chimes.
+        expect(sheet).to_have_attribute("data-open", "true")
+        expect(shown_story(page)).to_have_attribute("data-stop", stop["id"])
+        page.wait_for_function(STORY_IN_VIEW, arg=stop["id"])
+        expect(page.locator("#walk-sheet-toggle")).to_have_attribute(
+            "aria-expanded", "true"
+        )
+        assert len(page.evaluate("window.__vibrations")) == count
+        page.wait_for_function(f"window.__played.length === {count}")
+        assert set(played(page)) == {"walk-chime"}
+        expect(page.locator("#walk-announcer")).to_contain_text("Arrived at")
+        # Back to the map for the next leg, as a walker would.
+        close_sheet(page)
+        if stop["order"]:
+            expect(page.locator("#walk-progress")).to_contain_text(
+                f"{stop['order']} of 6 stops"
+            )
+
+    expect(page.locator("#walk-distance")).to_contain_text("You have seen every stop")
+    finished = page.evaluate("window.__finished")
+    assert len(finished) == 1
+    assert finished[0]["stops_visited"] == [s["id"] for s in stops]
+    path = [here] + [(s["lat"], s["lon"]) for s in stops]
+    walked_m = sum(metres(a, b) for a, b in zip(path, path[1:], strict=False))
+    assert abs(finished[0]["distance_m"] - walked_m) <= 150
+    assert finished[0]["duration_s"] == 0  # the clock stood still in this walk
+
+
+def test_the_finished_walk_reports_its_time(gps_context, app_page, live_server):
+    page = app_page
+    stops = tour_stops(live_server)
+    walker = Walker(gps_context, page)
+    walker.start(stops[0]["lat"], stops[0]["lon"])
+    expect(shown_story(page)).to_have_attribute("data-stop", stops[0]["id"])
+    # Skip to the end by hand after 50 minutes: the last stop ends the walk.
+    page.clock.set_fixed_time(T0 + dt.timedelta(minutes=50))
+    walker.at(stops[-1]["lat"], stops[-1]["lon"])
+    expect(shown_story(page)).to_have_attribute("data-stop", stops[-1]["id"])
+    finished = page.evaluate("window.__finished")
+    assert [f["stops_visited"] for f in finished] == [[stops[0]["id"], stops[-1]["id"]]]
+    assert finished[0]["duration_s"] == 50 * 60
+
+
+def test_the_chime_switch_is_remembered(gps_context, app_page, live_server):
+    page = app_page
+    stops = tour_stops(live_server)
+    open_sheet(page)
+    switch = page.get_by_role("button", name="Sound on arrival")
+    expect(switch).to_have_attribute("aria-pressed", "true")
+    switch.click()
+    expect(switch).to_have_attribute("aria-pressed", "false")
+    page.reload()
+    open_sheet(page)
+    expect(page.locator("#walk-chime-toggle")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    close_sheet(page)
+    walker = Walker(gps_context, page)
+    walker.start(*offset(stops[0]["lat"], stops[0]["lon"], north_m=300))
+    walker.walk(
+        offset(stops[0]["lat"], stops[0]["lon"], north_m=300),
+        (stops[0]["lat"], stops[0]["lon"]),
+    )
+    expect(shown_story(page)).to_have_attribute("data-stop", stops[0]["id"])
+    # Still a vibration, but no sound at all.
+    assert len(page.evaluate("window.__vibrations")) == 1
+    page.wait_for_timeout(500)
+    assert played(page) == []
+
+
+def test_a_poor_fix_opens_nothing_and_makes_no_sound(
+    gps_context, app_page, live_server
+):
+    page = app_page
+    stop = tour_stops(live_server)[0]
+    walker = Walker(gps_context, page)
+    walker.start(*offset(stop["lat"], stop["lon"], north_m=400))
+    walker.at(*offset(stop["lat"], stop["lon"], north_m=3), accuracy=80)
+    expect(page.locator("#walk-gps")).to_have_attribute("data-level", "poor")
+    expect(page.locator("#walk-panel")).to_have_attribute("data-open", "false")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__vibrations") == []
+    assert played(page) == []
+
+
+def test_panning_stops_following_and_recentre_brings_it_back(
+    gps_context, app_page, live_server
+):
+    page = app_page
+    stops = tour_stops(live_server)
+    walker = Walker(gps_context, page)
+    start = offset(stops[0]["lat"], stops[0]["lon"], east_m=-600)
+    walker.start(*start)
+    panel = page.locator("#walk-panel")
+    expect(panel).to_have_attribute("data-follow", "true")
+    recentre = page.get_by_role("button", name="Re-centre")
+    expect(recentre).to_be_hidden()
+    centre = (
+        "(() => { const c = window.tourMap.map.getCenter(); return [c.lat, c.lng]; })()"
+    )
+    # The walker drags the map away with a finger (here, the mouse).
+    page.mouse.move(200, 400)
+    page.mouse.down()
+    page.mouse.move(120, 330, steps=8)
+    page.mouse.up()
+    expect(panel).to_have_attribute("data-follow", "false")
+    expect(recentre).to_be_visible()
+    panned = page.evaluate(centre)
+    # Walking on: the position moves, the map stays where the walker put it.
+    walker.walk(start, offset(stops[0]["lat"], stops[0]["lon"], east_m=-300))
+    assert page.evaluate(centre) == panned
+    recentre.click()
+    expect(panel).to_have_attribute("data-follow", "true")
+    expect(recentre).to_be_hidden()
+    me = offset(stops[0]["lat"], stops[0]["lon"], east_m=-300)
+    assert page.evaluate(
+        "([lat, lon]) => window.tourMap.map.getBounds().contains([lat, lon])",
+        list(me),
+    )
+    assert page.evaluate(centre) != panned
+    # Following again: the next fix moves the map with the walker.
+    followed = page.evaluate(centre)
+    walker.at(*offset(stops[0]["lat"], stops[0]["lon"], east_m=-150, north_m=200))
+    assert page.evaluate(centre) != followed
+
+
+def test_the_sheet_opens_by_button_keyboard_and_drag(gps_context, app_page):
+    page = app_page
+    sheet = page.locator("#walk-panel")
+    handle = page.locator("#walk-sheet-toggle")
+    body = page.locator("#walk-sheet-body")
+    expect(handle).to_have_accessible_name("Show the story and all stops")
+    # Closed, the hidden part cannot be reached with the keyboard.
+    assert body.evaluate("(b) => b.inert") is True
+    handle.focus()
+    page.keyboard.press("Enter")
+    expect(sheet).to_have_attribute("data-open", "true")
+    expect(handle).to_have_accessible_name("Back to the map")
+    assert body.evaluate("(b) => b.inert") is False
+    # Past the sheet's own buttons, Tab goes on into the story and the stops.
+    inside = (
+        "document.getElementById('walk-sheet-body').contains(document.activeElement)"
+    )
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if page.evaluate(inside):
+            break
+    assert page.evaluate(inside)
+    page.keyboard.press("Escape")
+    expect(sheet).to_have_attribute("data-open", "false")
+    expect(handle).to_be_focused()
+    page.keyboard.press(" ")
+    expect(sheet).to_have_attribute("data-open", "true")
+    page.keyboard.press(" ")
+    expect(sheet).to_have_attribute("data-open", "false")
+    # Pulled up with a finger on the handle, then pulled down again (no animation,
+    # so that the handle is where it was measured).
+    page.emulate_media(reduced_motion="reduce")
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y - 300, steps=10)
+    page.mouse.up()
+    expect(sheet).to_have_attribute("data-open", "true")
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y + 300, steps=10)
+    page.mouse.up()
+    expect(sheet).to_have_attribute("data-open", "false")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_nothing_overflows_at_320_px_on_the_walk(browser, live_server, guard, lang):
+    context = new_phone_context(
+        browser,
+        live_server.url,
+        guard,
+        locale="en-US",
+        viewport={"width": 320, "height": 640},
+        permissions=["geolocation"],
+        geolocation={"latitude": 42.8740, "longitude": 74.5560, "accuracy": 8},
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/walk?lang={lang}")
+        stops = tour_stops(live_server)
+        page.locator("#walk-start").click()
+        expect(page.locator("#walk-gps")).to_have_attribute("data-level", "good")
+        found = {"collapsed": overflowing(page)}
+        context.set_geolocation(
+            {"latitude": stops[1]["lat"], "longitude": stops[1]["lon"], "accuracy": 8}
+        )
+        expect(shown_story(page)).to_have_attribute("data-stop", stops[1]["id"])
+        expect(page.locator("#walk-panel")).to_have_attribute("data-open", "true")
+        found["arrival"] = overflowing(page)
+        page.locator("#menu-button").click()
+        expect(page.locator("#site-nav")).to_be_visible()
+        found["menu"] = overflowing(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        assert found == {"collapsed": [], "arrival": [], "menu": []}
+        guard.check()
+    finally:
+        context.close()
+
+
+def overflowing(page):
+    """Elements whose text does not fit in them, or that reach past the screen."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll(
+              "a, button, summary, p, h1, h2, h3, h4, li, dd, dt, progress"))
+          .filter((el) => el.offsetParent !== null
+            && el.getBoundingClientRect().width > 2  // not the visually hidden
+            && el.getBoundingClientRect().left >= 0  // nor the skip link, off screen
+            && (el.scrollWidth > el.clientWidth + 1
+                || el.getBoundingClientRect().right > window.innerWidth + 0.5))
+          .map((el) => el.tagName + " " + el.textContent.trim().slice(0, 40))"""
+    )

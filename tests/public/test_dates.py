@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC
+from datetime import datetime
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from tests.booking_support import guest
 from tests.booking_support import hidden_fields
 from tests.booking_support import register
 from tests.booking_support import seats_taken
+from web.public.dates import format_short_day
 
 
 @pytest.fixture(params=BACKENDS)
@@ -525,3 +527,20 @@ def test_registration_form_in_russian(app, client):
     assert "Ваше имя" in html
     response = register(client, date_id, name="")
     assert "Пожалуйста" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "weekday", "shown"),
+    [
+        ("en", True, "Sat, Dec 12"),
+        ("ru", True, "сб, 12 дек."),
+        ("cs", True, "so 12. 12."),
+        ("sk", False, "12. 12."),
+        ("ky", True, "12-дек., ишм."),
+    ],
+)
+def test_short_dates_follow_each_language(real_app, lang, weekday, shown):
+    # Czech and Slovak write the day with a full stop, Kyrgyz puts the month
+    # before the weekday: a fixed pattern like "EEE d MMM" gets both wrong.
+    with real_app.test_request_context(f"/?lang={lang}"):
+        assert format_short_day(datetime(2026, 12, 12, 10, 0), weekday=weekday) == shown

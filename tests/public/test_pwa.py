@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import wave
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,17 @@ def test_worker_saves_each_page_and_the_gpx_in_both_languages(client):
     assert "/static/js/sw.js" not in plain
     assert "/static/js/walk.js" in plain
     assert "/vendor/leaflet/leaflet.js" in plain
+    # The arrival chime plays with no connection too.
+    assert "/static/audio/chime.wav" in plain
+
+
+def test_the_arrival_chime_is_a_short_small_wav():
+    path = Path(__file__).parents[2] / "static" / "audio" / "chime.wav"
+    with wave.open(str(path)) as sound:
+        seconds = sound.getnframes() / sound.getframerate()
+        assert sound.getnchannels() == 1
+    assert 0.2 <= seconds <= 1.5
+    assert path.stat().st_size <= 40_000
 
 
 def test_pages_say_their_language_for_the_worker(client):

@@ -7,7 +7,8 @@ view forgets ``@login_required``. The rooms: ``auth`` (sign-in, start page,
 ``flask guide``), ``dates`` (dates and registrations), ``events``, ``planner``,
 ``check``, ``stops`` (editing), ``calibrate`` (pins set in the field),
 ``media`` (photos and recorded narration), ``tracks`` (walked-path import) and
-``live`` (the guide's remote of a live walk).
+``live`` (the guide's remote of a live walk) and ``ratings`` (walkers'
+feedback).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ GUIDE_MENU: list[tuple[str, Any]] = [
     ("stops.index", _l("Stops: edit, set pins on site")),
     ("track.upload_form", _l("Import a walked path (GPX)")),
     ("guide_live.home", _l("Live walk")),
+    ("guide_ratings.index", _l("Walkers' ratings and comments")),
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,6 +63,7 @@ def init_app(app: Flask) -> None:
     from web.guide import live
     from web.guide import media
     from web.guide import planner
+    from web.guide import ratings
     from web.guide import stops
     from web.guide import tracks
     from web.services import privacy
@@ -85,6 +88,7 @@ def init_app(app: Flask) -> None:
         media,
         tracks,
         live,
+        ratings,
     ):
         app.register_blueprint(module.bp)
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from babel.dates import format_skeleton
 from flask import Blueprint
 from flask import Flask
 from flask import Response
@@ -30,6 +31,7 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import format_datetime
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -180,7 +182,10 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
     app.register_blueprint(bp)
     app.jinja_env.filters.update(
-        day=format_day, clock=format_clock, code=booking.format_code
+        day=format_day,
+        short_day=format_short_day,
+        clock=format_clock,
+        code=booking.format_code,
     )
     app.jinja_env.globals.update(
         upcoming_dates=upcoming_dates, next_open_date=next_open_date
@@ -197,6 +202,16 @@ def _limit_body() -> None:
 def format_day(moment: datetime, style: str = "full") -> str:
     """A date in the page's language: 'Saturday, 14 December 2030'."""
     return str(format_date(moment.date(), style))
+
+
+def format_short_day(moment: datetime, *, weekday: bool = True) -> str:
+    """Day and short month, with the weekday: 'Sat, Dec 5', 'so 5. 12.', '5-дек., ишм.'.
+
+    A CLDR skeleton, so each language puts the parts in its own order with its own
+    punctuation (a fixed pattern such as 'EEE d MMM' gives Czech 'so 5 pro').
+    """
+    skeleton = "MMMEd" if weekday else "MMMd"
+    return str(format_skeleton(skeleton, moment.date(), locale=get_locale()))
 
 
 def format_clock(moment: datetime) -> str:

@@ -26,6 +26,8 @@ from babel import Locale
 from babel import UnknownLocaleError
 from babel.dates import get_timezone_location
 from babel.numbers import get_currency_symbol
+from babel.numbers import get_decimal_symbol
+from babel.numbers import get_group_symbol
 from flask import Flask
 from flask import Response
 from flask import g
@@ -84,6 +86,7 @@ def init_app(app: Flask) -> None:
         distance=format_distance,
         minutes=format_minutes,
         number=format_number,
+        number_symbol=number_symbol,
         price=format_price,
         currency=currency_symbol,
         language_name=language_name,
@@ -221,6 +224,15 @@ def format_number(value: float, digits: int = 0) -> str:
     """A number in this request's language (digit grouping, decimal sign)."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, format=pattern))
+
+
+def number_symbol(kind: str) -> str:
+    """The page language's 'decimal' or 'group' sign, for the scripts' numbers."""
+    if kind == "decimal":
+        return str(get_decimal_symbol(get_locale()))
+    if kind == "group":
+        return str(get_group_symbol(get_locale()))
+    raise ValueError(f"no number symbol {kind!r}")
 
 
 def format_price(amount: float, currency: str) -> str:

@@ -6,6 +6,9 @@
 - Registrations: names, phones, e-mails and notes erased
   ``REGISTRATION_RETENTION_DAYS`` (30) days after their tour date, at start-up
   and by ``flask guide purge``; guides can export them until then.
+- Ratings: the hash of the phone's random key erased
+  ``RATING_TOKEN_RETENTION_DAYS`` (30) days after the rating last changed, at
+  start-up and by ``flask guide purge``; score and comment stay, anonymous.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from web.services.guide_models import LiveWalk
 from web.services.models import Registration
 from web.services.models import TourSession
 from web.services.models import utcnow
+from web.services.ratings import erase_old_tokens
 
 _NO_POSITION = {
     "guide_lon": None,
@@ -46,6 +50,7 @@ class Purged:
 
     live_walks: int
     registrations: int
+    rating_keys: int
 
 
 def init_app(app: Flask) -> None:
@@ -94,15 +99,16 @@ def purge_registrations() -> int:
 
 def purge() -> Purged:
     """Everything that has been kept long enough."""
-    return Purged(erase_expired_positions(), purge_registrations())
+    return Purged(erase_expired_positions(), purge_registrations(), erase_old_tokens())
 
 
 @click.command("purge")
 @with_appcontext
 def purge_command() -> None:
-    """Erase expired live-walk positions and old registrations now."""
+    """Erase expired live-walk positions, old registrations and rating keys now."""
     done = purge()
     click.echo(
         f"Erased the position of {done.live_walks} live walk(s) and the personal "
-        f"data of {done.registrations} registration(s)."
+        f"data of {done.registrations} registration(s); forgot the phone of"
+        f" {done.rating_keys} rating(s)."
     )
