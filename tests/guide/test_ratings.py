@@ -39,7 +39,9 @@ def test_the_page_needs_a_signed_in_guide(client):
 
 
 def test_the_guide_home_links_to_the_ratings(guide):
-    assert 'href="/guide/tours/small/ratings"' in guide.get("/guide/").get_data(as_text=True)
+    assert 'href="/guide/tours/small/ratings"' in guide.get("/guide/").get_data(
+        as_text=True
+    )
 
 
 def test_counts_average_distribution_and_comments_newest_first(app, guide):

@@ -60,7 +60,11 @@ def guide_rules(app):
 
 def fill(rule) -> str:
     values = {
-        name: 1 if isinstance(conv, NumberConverter) else "x"
+        name: 1
+        if isinstance(conv, NumberConverter)
+        else "interhelpo"
+        if name == "tour_id"
+        else "x"
         for name, conv in rule._converters.items()
     }
     url = rule.rule
@@ -86,7 +90,10 @@ def test_every_guide_url_refuses_anonymous_visitors(app, guest):
 
 
 # Public JSON posts without a form token (web/public/ratings: same-origin only).
-NO_FORM_TOKEN = {"/api/tours/x/ratings", "/api/tours/x/walk-end"}
+NO_FORM_TOKEN = {
+    "/api/tours/interhelpo/ratings",
+    "/api/tours/interhelpo/walk-end",
+}
 
 
 def test_every_state_changing_request_needs_the_csrf_token(tmp_path):
@@ -113,8 +120,8 @@ def test_every_state_changing_request_needs_the_csrf_token(tmp_path):
                 response = client.open(url, method=method, data={"x": "1"})
                 assert response.status_code == 400, (method, url, response.status_code)
             checked.append(url)
-    assert "/guide/api/tours/x/plan/best-order" in checked
-    assert "/guide/tours/x/live/start" in checked
+    assert "/guide/api/tours/interhelpo/plan/best-order" in checked
+    assert "/guide/tours/interhelpo/live/start" in checked
     with app.app_context():
         assert db.session.query(LiveWalk).count() == 0
 

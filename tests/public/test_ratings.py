@@ -101,7 +101,9 @@ def test_each_phone_and_stop_has_its_own_rating(app, client):
     rate(client, stop="middle", score=2)
     rate(client, stop="finish", score=3)
     rate(client, score=4)
-    client.post("/api/tours/small/ratings", json={"token": OTHER, "stop": "middle", "score": 5})
+    client.post(
+        "/api/tours/small/ratings", json={"token": OTHER, "stop": "middle", "score": 5}
+    )
     assert sorted((r[0] or "", r[1]) for r in rows(app)) == [
         ("", 4),
         ("finish", 3),
@@ -175,7 +177,8 @@ def test_bodies_that_are_not_a_json_object_are_refused(
     app, client, data, content_type, status
 ):
     assert_error(
-        client.post("/api/tours/small/ratings", data=data, content_type=content_type), status
+        client.post("/api/tours/small/ratings", data=data, content_type=content_type),
+        status,
     )
     assert rows(app) == []
 
@@ -214,7 +217,9 @@ def test_no_cookie_is_needed_or_set(app, client):
 
 
 def test_the_error_is_in_the_walkers_language(app, client):
-    english = assert_error(client.post("/api/tours/small/ratings", json={"token": TOKEN}), 400)
+    english = assert_error(
+        client.post("/api/tours/small/ratings", json={"token": TOKEN}), 400
+    )
     russian = assert_error(
         client.post("/api/ratings?lang=ru", json={"token": TOKEN}), 400
     )
@@ -291,14 +296,17 @@ def test_bad_reports_get_a_json_error_and_count_nothing(app, client, body):
 @pytest.mark.parametrize("data", ["{broken", "[1]", "", "null"])
 def test_reports_that_are_not_a_json_object_are_refused(app, client, data):
     assert_error(
-        client.post("/api/tours/small/walk-end", data=data, content_type="text/plain"), 400
+        client.post("/api/tours/small/walk-end", data=data, content_type="text/plain"),
+        400,
     )
     assert reach(app) == {}
 
 
 def test_reports_from_other_sites_are_refused(app, client):
     response = client.post(
-        "/api/tours/small/walk-end", json={"last": 1}, headers={"Sec-Fetch-Site": "cross-site"}
+        "/api/tours/small/walk-end",
+        json={"last": 1},
+        headers={"Sec-Fetch-Site": "cross-site"},
     )
     assert_error(response, 403)
     assert reach(app) == {}
@@ -348,6 +356,6 @@ def test_the_walk_page_carries_the_end_of_the_walk(app, client):
         *stops,
     ]
     assert html.count('type="radio" name="score"') == 5 * (len(stops) + 1)
-    assert 'href="/dates"' in html
+    assert 'href="/tours/small/dates"' in html
     for script in ("js/share.js", "js/walk_end.js"):
         assert len(re.findall(rf'<script src="/static/{script}[?"]', html)) == 1

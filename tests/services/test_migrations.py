@@ -6,6 +6,7 @@ Runs on SQLite and, when TEST_DATABASE_URL is set, on a fresh PostgreSQL databas
 from __future__ import annotations
 
 import json
+import warnings
 from datetime import datetime
 
 import pytest
@@ -21,7 +22,7 @@ from tests.booking_support import database
 from web.services.db import MIGRATIONS
 from web.services.db import db
 
-SINGLE_TOUR = "0003_security"  # the single-tour site's last revision
+SINGLE_TOUR = "0004_ratings"  # the single-tour site's last revision
 T0 = datetime(2026, 11, 20, 9, 30)
 
 # Rows of a single-tour site, as the migrations up to 0002 made its tables.
@@ -235,7 +236,19 @@ def test_the_migrated_schema_is_the_models_schema(old_site):
             context = MigrationContext.configure(
                 conn, opts={"compare_type": True, "render_as_batch": True}
             )
-            assert compare_metadata(context, db.metadata) == []
+            with warnings.catch_warnings():
+                # SQLite's reflection skips the ratings' expression index
+                # (uq_ratings_device, on coalesce(stop_id, '')): it cannot compare
+                # it, and says so; the ratings tests check what it enforces.
+                warnings.filterwarnings(
+                    "ignore", "Skipped unsupported reflection", sa.exc.SAWarning
+                )
+                warnings.filterwarnings(
+                    "ignore",
+                    ".*expression-based index 'uq_ratings_device'",
+                    UserWarning,
+                )
+                assert compare_metadata(context, db.metadata) == []
 
 
 def test_after_the_upgrade_two_tours_may_share_stop_ids_and_variant_names(old_site):

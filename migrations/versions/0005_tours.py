@@ -1,6 +1,6 @@
 """several tours: everything that belongs to a tour is keyed by its id
 
-Revision ID: 0003_tours
+Revision ID: 0005_tours
 Revises: 0002_guide_tools
 Create Date: 2026-12-01 23:00:00
 
@@ -17,8 +17,8 @@ from flask import current_app
 from flask import has_app_context
 
 # revision identifiers, used by Alembic.
-revision = "0003_tours"
-down_revision = "0003_security"
+revision = "0005_tours"
+down_revision = "0004_ratings"
 branch_labels = None
 depends_on = None
 
