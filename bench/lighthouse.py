@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -76,8 +77,13 @@ def main(paths: list[str]) -> int:
     try:
         from app import create_app
 
+        # Only to put a date in the server's database: a key of its own, random.
         app = create_app(
-            {"DATABASE": str(folder / "guide.sqlite3"), "SECRET_KEY": "lighthouse"}
+            {
+                "DATABASE": str(folder / "guide.sqlite3"),
+                "SECRET_KEY": secrets.token_hex(32),
+                "PUBLIC_URL": server.url,
+            }
         )
         add_date(app, capacity=12, days=4, seats_taken=5)
         for path in paths:

@@ -232,9 +232,8 @@ def test_cancelled_page_is_neutral_and_shows_no_total(phone, dates_server):
     message = page.locator("#status-message")
     expect(message).to_contain_text("Your registration for 2 people on")
     expect(message).to_have_class(re.compile(r"notice--neutral"))
-    assert message.evaluate("(el) => getComputedStyle(el).backgroundColor") == (
-        "rgb(241, 241, 241)"
-    )
+    # to_have_css retries: booking.css may still be loading when the text is in.
+    expect(message).to_have_css("background-color", "rgb(241, 241, 241)")
     main = page.locator("main")
     expect(main).not_to_contain_text("Total")
     expect(main).not_to_contain_text("Meeting point")

@@ -205,6 +205,11 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     assert [link.rsplit("/", 1)[-1] for link in links] == planned
     expect(page.locator(".folium-map")).to_be_visible()
     shot(page, "public-map-after-publish")
+    # Publishing made a new offline copy: let the service worker finish saving
+    # it before leaving, or its cut-off fetches are console errors.
+    expect(page.locator("#offline-status[data-state='ready']")).to_be_visible(
+        timeout=60_000
+    )
 
     # The printable route sheet of the variant.
     page.goto("/guide/tours/interhelpo/plan")

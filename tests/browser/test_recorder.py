@@ -7,7 +7,6 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from playwright.sync_api import sync_playwright
 
 from tests.browser.conftest import CHROMIUM
 from tests.browser.conftest import CHROMIUM_ARGS
@@ -36,15 +35,14 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def microphone_browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS + FAKE_MICROPHONE,
-        )
-        yield chromium
-        chromium.close()
+def microphone_browser(playwright):
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS + FAKE_MICROPHONE,
+    )
+    yield chromium
+    chromium.close()
 
 
 def test_a_guide_records_listens_back_and_keeps_the_narration(
