@@ -96,7 +96,9 @@ def test_mail_links_use_the_public_url(public_app):
     from web.services import mail
 
     with public_app.test_request_context("/tours/small/", headers={"Host": EVIL}):
-        assert mail.confirmation_link("ABC123") == f"{PUBLIC}/tours/small/dates/r/ABC123"
+        assert (
+            mail.confirmation_link("ABC123") == f"{PUBLIC}/tours/small/dates/r/ABC123"
+        )
 
 
 def test_the_qr_cache_is_bounded(app):
@@ -135,4 +137,6 @@ def test_hreflang_alternates_use_the_public_url(public_app):
         as_text=True
     )
     links = re.findall(r'<link rel="alternate" hreflang="\w+" href="([^"]+)"', page)
-    assert links and all(link.startswith(f"{PUBLIC}/tours/small/about?lang=") for link in links)
+    assert links and all(
+        link.startswith(f"{PUBLIC}/tours/small/about?lang=") for link in links
+    )
