@@ -216,9 +216,9 @@ def test_arriving_on_the_walk_stops_reading(speech_page):
 def test_read_aloud_on_arrival_starts_the_story_by_itself(browser, live_server, guard):
     """The walker turns "read stories aloud" on with a tap (which also unlocks
     speech); arriving by GPS then reads the stop's story with no further tap."""
-    stops = json.loads(urllib.request.urlopen(live_server.url + "/api/stops").read())[
-        "features"
-    ]
+    stops = json.loads(
+        urllib.request.urlopen(live_server.url + "/api/tours/interhelpo/stops").read()
+    )["features"]
     meeting = stops[0]["geometry"]["coordinates"]
     context = new_phone_context(
         browser,
@@ -235,7 +235,7 @@ def test_read_aloud_on_arrival_starts_the_story_by_itself(browser, live_server, 
     context.add_init_script(FAKE_SPEECH % VOICES)
     try:
         page = context.new_page()
-        page.goto("/walk")
+        page.goto("/tours/interhelpo/walk")
         page.locator("#walk-sheet-toggle").click()
         switch = page.get_by_role("button", name="Read stories aloud on arrival")
         expect(switch).to_have_attribute("aria-pressed", "false")
