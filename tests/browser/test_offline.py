@@ -107,12 +107,14 @@ def test_positions_are_never_stored(fresh_context, live_server):
     wait_ready(page)
     here = "42.87512,74.58901"
     for path in (
-        f"/api/route?from={here}&to=meeting-point",
-        f"/api/route?to={here}&from=meeting-point&lang=ru",
-        f"/route.gpx?from={here}&to=meeting-point",
+        f"/api/tours/interhelpo/route?from={here}&to=meeting-point",
+        f"/api/tours/interhelpo/route?to={here}&from=meeting-point&lang=ru",
+        f"/tours/interhelpo/route.gpx?from={here}&to=meeting-point",
     ):
         assert fetch_text(page, path)["status"] == 200, path
-    page.goto("/about")  # give the worker time to store what it would store
+    page.goto(
+        "/tours/interhelpo/about"
+    )  # give the worker time to store what it would store
     stored = page.evaluate(
         """async () => {
             const urls = [];
@@ -123,7 +125,9 @@ def test_positions_are_never_stored(fresh_context, live_server):
             return urls;
         }"""
     )
-    assert any("/api/route" in url for url in stored)  # the tour's own path is
+    assert any(
+        "/api/tours/interhelpo/route" in url for url in stored
+    )  # the tour's own path is
     assert [url for url in stored if "42.875" in url or "from=" in url] == []
 
 
