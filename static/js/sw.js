@@ -123,7 +123,7 @@ self.addEventListener("message", (event) => {
     event.waitUntil(saveArea(data.urls || [], event.source).then(reply));
   } else if (data.type === "save-pack" && validTour(data.tour)) {
     event.waitUntil(
-      refreshPages(data.lang)
+      refreshPages(data.tour, data.lang)
         .then(() => savePack(data.tour, data.urls || [], event.source))
         .then(reply, (error) => reply({ error: String(error) }))
     );
@@ -548,21 +548,24 @@ function savePack(tour, urls, client) {
   });
 }
 
-// The pages as they are now (a guide may have added photos since the worker
-// installed), in the language the walk is saved in.
-function refreshPages(lang) {
+// The tour's pages as they are now (a guide may have added photos since the
+// worker installed), in the language the walk is saved in, into that tour's cache.
+function refreshPages(tour, lang) {
   return loadConfig().then((config) => {
     if (!config.languages.includes(lang)) return undefined;
-    return caches.open(PRECACHE).then((cache) =>
-      Promise.all(
-        config.pages.map((page) => {
+    const home = "/tours/" + tour + "/";
+    return Promise.all(
+      config.pages
+        .filter((page) => page.startsWith(home))
+        .map((page) => {
           const key = page + "?lang=" + lang;
+          const group = groupFor(new URL(key, self.location.origin), config);
+          if (!group.precache.includes(key)) return undefined; // not one of this tour's languages
           return fetch(new Request(key, { credentials: "omit", cache: "reload" })).then(
-            (response) => (response.ok ? cache.put(key, response) : undefined),
+            (response) => (response.ok ? caches.open(group.cache).then((cache) => cache.put(key, response)) : undefined),
             () => undefined
           );
         })
-      )
     );
   });
 }
