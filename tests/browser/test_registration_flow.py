@@ -151,7 +151,9 @@ def test_guide_sees_registrations_and_marks_attendance(phone, dates_server):
     expect(page.get_by_role("heading", name="You are registered")).to_be_visible()
 
     page.goto(f"/guide/tours/interhelpo/dates/{date_id}")
-    expect(page).to_have_url(f"{server.url}/guide/login?next=/guide/dates/{date_id}")
+    expect(page).to_have_url(
+        f"{server.url}/guide/login?next=/guide/tours/interhelpo/dates/{date_id}"
+    )
     page.get_by_label("User name").fill("aida")
     page.get_by_label("Password").fill("walk-the-line-1925")
     page.get_by_role("button", name="Sign in").click()
