@@ -403,7 +403,7 @@ def test_walk_page_in_russian(gps_context, guard, live_server):
 
 def test_offline_sizes_are_written_in_the_page_language(page):
     # The browser's quota always runs to thousands of megabytes with a decimal.
-    page.goto("/walk?lang=cs")
+    page.goto("/tours/interhelpo/walk?lang=cs")
     storage = page.locator("#walk-pack-storage")
     expect(storage).to_have_text(re.compile(r"^Tento web .*\d,\d\s*MB"), timeout=30_000)
     expect(storage).not_to_have_text(re.compile(r"\d\.\d"))
@@ -412,7 +412,7 @@ def test_offline_sizes_are_written_in_the_page_language(page):
 def test_walk_numbers_follow_the_server_locale_data_in_kyrgyz(page):
     # Chromium has no Kyrgyz number data of its own: the decimal comma comes
     # from the page (Babel), as on the server-rendered pages.
-    page.goto("/walk?lang=ky")
+    page.goto("/tours/interhelpo/walk?lang=ky")
     expect(page.locator("html")).to_have_attribute("data-decimal", ",")
     progress = page.locator("#walk-progress")
     expect(progress).to_have_text(re.compile(r"\d,\d км калды"))
@@ -496,7 +496,7 @@ def app_page(gps_context, guard):
     gps_context.add_init_script(SIGNALS)
     page = gps_context.new_page()
     page.clock.set_fixed_time(T0)
-    page.goto("/walk")
+    page.goto("/tours/interhelpo/walk")
     expect(page.locator("#walk-panel")).to_be_visible()
     yield page
     guard.check()
@@ -711,7 +711,7 @@ def test_nothing_overflows_at_320_px_on_the_walk(browser, live_server, guard, la
     )
     try:
         page = context.new_page()
-        page.goto(f"/walk?lang={lang}")
+        page.goto(f"/tours/interhelpo/walk?lang={lang}")
         stops = tour_stops(live_server)
         page.locator("#walk-start").click()
         expect(page.locator("#walk-gps")).to_have_attribute("data-level", "good")

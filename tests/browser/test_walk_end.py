@@ -122,7 +122,7 @@ def test_finish_rate_and_see_it_on_the_guide_page(browser, server, guard):
     expect(page.locator("#walk-end-time")).to_have_text("1 h 50 min")
     expect(page.locator("#walk-end-stops")).to_have_text("6 of 6 stops")
     expect(end.get_by_role("link", name="Join a guided walk")).to_have_attribute(
-        "href", "/dates"
+        "href", "/tours/interhelpo/dates"
     )
     expect(end.get_by_role("button", name="Share this walk")).to_be_visible()
     no_overflow(page)
