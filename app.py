@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from geo.loader import load_tour
+from geo.loader import load_tours
 from web import settings
 
 ROOT = Path(__file__).resolve().parent
@@ -55,7 +55,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = secret_key(app)
 
     # Loaded once: a broken data file stops the start-up here, naming the field.
-    app.extensions["tour"] = load_tour(Path(app.config["TOUR_DATA"]))
+    tours = load_tours(Path(app.config["TOUR_DATA"]), app.config["DEFAULT_TOUR"])
+    app.extensions["tours"] = tours
+    app.extensions["tour"] = tours.default
 
     from web import register
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
 TARGET_SHARE = 0.40
-PAGES = {"map page": "/", "walk": "/walk"}
+PAGES = {"map page": "/tours/interhelpo/", "walk": "/tours/interhelpo/walk"}
 BARE = "/__bare/"
 WORKERS = "2"  # as scripts/start.sh
 

@@ -34,7 +34,7 @@ from geo.osm import read_osm  # noqa: E402
 from geo.routing import Router  # noqa: E402
 
 SKELETON = ROOT.parent / "shared" / "geodata" / "bishkek_west_arterials_skeleton.osm"
-CONNECTORS = ROOT / "tour_data" / "connectors.osm"
+CONNECTORS = ROOT / "tour_data" / "interhelpo" / "connectors.osm"
 DISTRICT_BOX: BBox = (74.545, 42.862, 74.580, 42.885)
 GRID_ORIGIN: LonLat = (74.45, 42.80)
 GRID_STEP_DEG = (0.00085, 0.00063)  # about 70 m each way at 42.8 N

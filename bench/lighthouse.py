@@ -29,7 +29,13 @@ sys.path.insert(0, str(ROOT))
 from tests.booking_support import add_date  # noqa: E402
 from tests.live_server import LiveServer  # noqa: E402
 
-PAGES = ["/", "/walk", "/stops/pishpek-station", "/about", "/dates"]
+PAGES = [
+    "/tours/interhelpo/",
+    "/tours/interhelpo/walk",
+    "/tours/interhelpo/stops/pishpek-station",
+    "/tours/interhelpo/about",
+    "/tours/interhelpo/dates",
+]
 MIN_PERFORMANCE = 97
 MAX_CLS = 0.02
 MIN_ACCESSIBILITY = 100

@@ -71,7 +71,9 @@ def main() -> None:
             urls = precache_urls()
         client = app.test_client()
         pages = sum(len(client.get(url).data) for url in urls)
-        pack = client.get("/api/media-pack?lang=en&width=780").get_json()
+        pack = client.get(
+            f"/api/tours/{tour.id}/media-pack?lang=en&width=780"
+        ).get_json()
     print(f"{tour.id}: {len(tour.stops)} stops, one {width} px test photo each")
     print(f"processing: median {statistics.median(seconds):.1f} s a photo")
     for (w, fmt), values in sorted(sizes.items()):

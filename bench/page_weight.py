@@ -69,4 +69,13 @@ def main(urls: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or ["/", "/stops/pishpek-station", "/about"]))
+    sys.exit(
+        main(
+            sys.argv[1:]
+            or [
+                "/tours/interhelpo/",
+                "/tours/interhelpo/stops/pishpek-station",
+                "/tours/interhelpo/about",
+            ]
+        )
+    )

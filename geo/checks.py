@@ -79,7 +79,7 @@ def check_tour(tour: Tour) -> list[Problem]:
     --------
     >>> from pathlib import Path
     >>> from geo.loader import load_tour
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> all(p.severity in ("error", "warning") for p in check_tour(tour))
     True
     """
@@ -288,7 +288,7 @@ def check_media(
     --------
     >>> from pathlib import Path
     >>> from geo.loader import load_tour
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> first = tour.stops[0].id
     >>> alt = {"en": "A gate", "ru": "Ворота", "cs": "Brána", "sk": "Brána"}
     >>> photo = PhotoFacts(first, 1, alt, 960, 90_000, 150 * 1024)

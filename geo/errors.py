@@ -48,6 +48,14 @@ class UnknownStopError(LookupError):
         super().__init__(f"unknown stop {stop_id!r}")
 
 
+class UnknownTourError(LookupError):
+    """A tour id that the site does not have."""
+
+    def __init__(self, tour_id: str):
+        self.tour_id = tour_id
+        super().__init__(f"unknown tour {tour_id!r}")
+
+
 class BadCoordinateError(ValueError):
     """A position that is not a finite WGS84 longitude/latitude pair."""
 

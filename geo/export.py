@@ -35,7 +35,7 @@ def stop_to_feature(stop: Stop) -> dict[str, Any]:
     --------
     >>> from pathlib import Path
     >>> from geo.loader import load_tour, stop_from_feature
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> stop = tour.stops[1]
     >>> feature = stop_to_feature(stop)
     >>> path = Path("stops.geojson")
@@ -156,7 +156,7 @@ def settled(tour: Tour) -> Tour:
     --------
     >>> from pathlib import Path
     >>> from geo.loader import load_tour
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> short = reorder(tour, [s.id for s in tour.stops[:3]], tour.legs[:2])
     >>> "{walk-time:" in settled(short).meeting_directions["en"]
     False
@@ -213,7 +213,7 @@ def reorder(tour: Tour, order: Sequence[str], legs: Sequence[Leg]) -> Tour:
     --------
     >>> from pathlib import Path
     >>> from geo.loader import load_tour, straight_legs
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> ids = [tour.stops[0].id, tour.stops[2].id, tour.stops[1].id]
     >>> stops = [tour.stop(i) for i in ids]
     >>> short = reorder(tour, ids, straight_legs(stops, 4.0))

@@ -136,7 +136,7 @@ def tour_track(tour: Tour) -> list[LonLat]:
     --------
     >>> from geo.loader import load_tour
     >>> from pathlib import Path
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> tour_track(tour)[0] == tour.legs[0].coords[0]
     True
     """
@@ -166,7 +166,7 @@ def tour_to_gpx(
     --------
     >>> from geo.loader import load_tour
     >>> from pathlib import Path
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> urls = {s.id: f"https://example.org/stops/{s.id}" for s in tour.stops}
     >>> xml = tour_to_gpx(tour, "en", urls=urls, home="https://example.org/")
     >>> xml.count("<wpt") == len(tour.stops)

@@ -22,6 +22,7 @@ from geo.errors import BadCoordinateError
 from geo.errors import TourDataError
 from geo.placeholders import straight_walk_m
 from geo.placeholders import walks_in
+from geo.tour import Catalogue
 from geo.tour import Leg
 from geo.tour import Position
 from geo.tour import Source
@@ -188,16 +189,76 @@ def read_json(path: Path) -> Any:
         raise TourDataError(str(path), None, None, f"not valid JSON: {exc}") from None
 
 
+TOUR_FILE = "tour.json"
+
+
+def load_tours(root: Path, default: str | None = None) -> Catalogue:
+    """Load every tour folder under ``root``; a folder's name is its tour's id.
+
+    Every tour is validated as `load_tour` does; the first mistake stops the load,
+    naming file, feature and field. Folders whose name starts with ``.`` are skipped.
+
+    Parameters
+    ----------
+    root
+        The folder of tour folders (``tour_data/``).
+    default
+        The tour that the site's old single-tour links open. When it is not
+        among the tours and there is exactly one, that one is the default.
+
+    Raises
+    ------
+    TourDataError
+        When ``root`` holds no tour, holds a tour's files itself, a folder name
+        is not a slug, a tour is malformed, or ``default`` is not a tour.
+
+    Examples
+    --------
+    >>> tours = load_tours(Path(__file__).parents[1] / "tour_data", "interhelpo")
+    >>> tours.default_id, list(tours.tours) == sorted(tours.tours)
+    ('interhelpo', True)
+    """
+    if not root.is_dir():
+        raise TourDataError(str(root), None, None, "not a folder of tour folders")
+    if (root / TOUR_FILE).exists():
+        raise TourDataError(
+            str(root / TOUR_FILE),
+            None,
+            None,
+            "tour files belong in one folder per tour: move them into"
+            f" {root}/<tour-id>/ (the folder name is the tour's id)",
+        )
+    folders = sorted(
+        path for path in root.iterdir() if path.is_dir() and path.name[0] != "."
+    )
+    if not folders:
+        raise TourDataError(
+            str(root), None, None, "no tour folder (<tour-id>/tour.json)"
+        )
+    tours = {folder.name: load_tour(folder) for folder in folders}
+    if default not in tours:
+        if len(tours) != 1:
+            raise TourDataError(
+                str(root),
+                None,
+                None,
+                f"the default tour {default!r} is not one of {', '.join(tours)}",
+            )
+        default = next(iter(tours))
+    return Catalogue(tours=tours, default_id=default)
+
+
 def load_tour(folder: Path) -> Tour:
     """Load and validate ``tour.json``, ``stops.geojson`` and ``route.geojson``.
 
-    ``route.geojson`` may be absent: the legs are then straight lines, all of them
-    marked approximate, until ``flask tour build-route`` writes the file.
+    The tour's id is the folder's name. ``route.geojson`` may be absent: the legs
+    are then straight lines, all of them marked approximate, until
+    ``flask tour build-route`` writes the file.
 
     Parameters
     ----------
     folder
-        The tour data folder.
+        The tour's data folder, ``tour_data/<tour-id>/``.
 
     Returns
     -------
@@ -211,12 +272,22 @@ def load_tour(folder: Path) -> Tour:
 
     Examples
     --------
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
-    >>> tour.stops[0].kind
-    'meeting'
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
+    >>> tour.id, tour.stops[0].kind
+    ('interhelpo', 'meeting')
     """
-    meta_path = folder / "tour.json"
+    if not SLUG.match(folder.name):
+        raise TourDataError(
+            str(folder),
+            None,
+            None,
+            f"the folder name {folder.name!r} is the tour's id:"
+            " it must be a slug of a-z, 0-9 and -",
+        )
+    meta_path = folder / TOUR_FILE
     meta = Fields(read_json(meta_path), meta_path, None, ("en",))
+    if "id" in meta.data:
+        meta.fail("id", "the tour's id is its folder name: remove this field")
     languages = _languages(meta)
     meta.languages = languages
     stops = load_stops(folder / "stops.geojson", languages)
@@ -235,11 +306,8 @@ def load_tour(folder: Path) -> Tour:
         meta.fail(
             "registration_required", f"expected true or false, got {registration!r}"
         )
-    tour_id = meta.string("id")
-    if not SLUG.match(tour_id):
-        meta.fail("id", f"{tour_id!r} is not a slug of a-z, 0-9 and -")
     tour = Tour(
-        id=tour_id,
+        id=folder.name,
         languages=languages,
         default_language=meta.choice("default_language", languages),
         title=meta.required_text("title"),
@@ -295,7 +363,7 @@ def check_stop_placeholders(
 
     Examples
     --------
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> stop, ids = tour.stops[0], ["meeting-point"]
     >>> try:
     ...     check_stop_placeholders(stop, ids, None, path=Path("x"), label="0")
@@ -364,7 +432,7 @@ def load_stops(path: Path, languages: Sequence[str]) -> tuple[Stop, ...]:
 
     Examples
     --------
-    >>> data = Path(__file__).parents[1] / "tour_data"
+    >>> data = Path(__file__).parents[1] / "tour_data" / "interhelpo"
     >>> stops = load_stops(data / "stops.geojson", ["en", "ru", "cs", "sk", "ky"])
     >>> [stop.order for stop in stops] == list(range(len(stops)))
     True

@@ -139,7 +139,7 @@ def build_map(
     --------
     >>> from geo.loader import load_tour
     >>> from pathlib import Path
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> links = {s.id: StopLink(f"/stops/{s.id}", "Story") for s in tour.stops}
     >>> assets = MapAssets(js=(("leaflet", "/l.js"),), css=())
     >>> fmap = build_map(tour, "en", assets=assets, tile_url="/t/{z}/{x}/{y}.png",
@@ -375,7 +375,7 @@ def build_meeting_map(
     --------
     >>> from geo.loader import load_tour
     >>> from pathlib import Path
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> links = {s.id: StopLink(f"/stops/{s.id}", "Story") for s in tour.stops}
     >>> assets = MapAssets(js=(("leaflet", "/l.js"),), css=())
     >>> fmap = build_meeting_map(tour, "en", assets=assets, tile_url="/{z}/{x}/{y}",

@@ -271,7 +271,7 @@ def load_network(paths: Sequence[Path], *, bbox: BBox | None = None) -> WalkGrap
 
     Examples
     --------
-    >>> folder = Path(__file__).parents[1] / "tour_data"
+    >>> folder = Path(__file__).parents[1] / "tour_data" / "interhelpo"
     >>> graph = load_network([folder / "connectors.osm"])
     >>> graph is load_network([folder / "connectors.osm"])
     True

@@ -101,7 +101,7 @@ def overview(
     >>> from pathlib import Path
     >>> from geo.loader import load_tour
     >>> from geo.network import graph_from_lines
-    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data")
+    >>> tour = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
     >>> line = [tour.stops[0].lonlat, tour.stops[-1].lonlat]
     >>> drawn = overview(tour, graph_from_lines([(line, Street(names={"": "chuy"}))]),
     ...                  "en")

@@ -326,7 +326,7 @@ def street_router(
 
     Examples
     --------
-    >>> folder = Path(__file__).parents[1] / "tour_data"
+    >>> folder = Path(__file__).parents[1] / "tour_data" / "interhelpo"
     >>> router = street_router([folder / "connectors.osm"], walking_speed_kmh=4)
     >>> router is street_router([folder / "connectors.osm"], walking_speed_kmh=4)
     True

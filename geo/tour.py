@@ -11,6 +11,7 @@ from typing import Literal
 
 from geo.distance import LonLat
 from geo.errors import UnknownStopError
+from geo.errors import UnknownTourError
 from geo.placeholders import Places
 from geo.placeholders import fill
 
@@ -268,3 +269,26 @@ class Tour:
     def walk_seconds(self, length_m: float) -> float:
         """Seconds to walk ``length_m`` at the tour's walking speed."""
         return length_m / (self.walking_speed_kmh * 1000 / 3600)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every tour of the site by id (its ``tour_data/`` folder name), in id order.
+
+    ``default_id`` is the tour that the links of the single-tour site open.
+    """
+
+    tours: Mapping[str, Tour]
+    default_id: str
+
+    def tour(self, tour_id: str) -> Tour:
+        """Return the tour with this id, or raise `UnknownTourError`."""
+        try:
+            return self.tours[tour_id]
+        except KeyError:
+            raise UnknownTourError(tour_id) from None
+
+    @property
+    def default(self) -> Tour:
+        """The default tour."""
+        return self.tours[self.default_id]

@@ -30,7 +30,7 @@ from geo.placeholders import PlaceholderError  # noqa: E402
 from geo.placeholders import parse  # noqa: E402
 
 FORMAT = "tour-texts/1"
-DATA = Path(__file__).resolve().parents[1] / "tour_data"
+DATA = Path(__file__).resolve().parents[1] / "tour_data" / "interhelpo"
 FILES = {"tour": "tour.json", "stops": "stops.geojson", "events": "events.json"}
 TOUR_FIELDS = ("title", "description", "meeting_point", "meeting_directions")
 TOUR_FIELDS += ("what_to_bring",)
@@ -42,12 +42,20 @@ class TextsError(ValueError):
     """A hand-off file that cannot be imported; nothing has been written."""
 
 
+def _path(folder: Path, key: str) -> Path:
+    # The site-wide events.json lies beside the tours' folders, not in one.
+    path = folder / FILES[key]
+    if key == "events" and not path.exists():
+        return folder.parent / FILES[key]
+    return path
+
+
 def read_data(folder: Path) -> dict[str, Any]:
     """The three data files, parsed, keyed as in `FILES`."""
     return {
-        key: json.loads((folder / name).read_text(encoding="utf-8"))
-        for key, name in FILES.items()
-        if (folder / name).exists()
+        key: json.loads(_path(folder, key).read_text(encoding="utf-8"))
+        for key in FILES
+        if _path(folder, key).exists()
     }
 
 
@@ -55,7 +63,7 @@ def write_data(folder: Path, data: dict[str, Any]) -> None:
     """Write the files back in the layout they are kept in."""
     for key, document in data.items():
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        (folder / FILES[key]).write_text(text, encoding="utf-8")
+        _path(folder, key).write_text(text, encoding="utf-8")
 
 
 def slots(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str]]:

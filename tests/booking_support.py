@@ -107,12 +107,12 @@ def guest(**overrides) -> dict[str, str]:
     return data
 
 
-def register(client, date_id: int, **overrides):
+def register(client, date_id: int, *, tour: str = "small", **overrides):
     """GET the form, then POST it like a browser; returns the POST response."""
-    page = client.get(f"/dates/{date_id}/register")
+    page = client.get(f"/tours/{tour}/dates/{date_id}/register")
     assert page.status_code == 200, page.status_code
     data = {**hidden_fields(page.get_data(as_text=True)), **guest(**overrides)}
-    return client.post(f"/dates/{date_id}/register", data=data)
+    return client.post(f"/tours/{tour}/dates/{date_id}/register", data=data)
 
 
 def seats_taken(app, date_id: int) -> int:
@@ -139,7 +139,7 @@ class Server(LiveServer):
                 **env,
             },
             workers=workers,
-            ready_path="/api/dates",
+            ready_path="/api/tours/interhelpo/dates",
             without=("DATABASE_URL", PG_ENV),
         )
 

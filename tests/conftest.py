@@ -18,16 +18,17 @@ SKELETON = Path("geodata", "bishkek_west_arterials_skeleton.osm")
 
 @pytest.fixture
 def tour_dir(tmp_path: Path) -> Path:
-    """A writable copy of the small test tour."""
-    target = tmp_path / "tour"
-    shutil.copytree(DATA / "tour_small", target)
+    """A writable copy of the small test tour, alone in its ``TOUR_DATA`` folder
+    (``tour_dir.parent``); its id is ``small``."""
+    target = tmp_path / "tours" / "small"
+    shutil.copytree(DATA / "tours" / "small", target)
     return target
 
 
 @pytest.fixture
 def app(tmp_path: Path, tour_dir: Path):
     """The app on the small test tour; settings in `tests.support.make_app`."""
-    return make_app(tmp_path, TOUR_DATA=str(tour_dir))
+    return make_app(tmp_path, TOUR_DATA=str(tour_dir.parent))
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).parents[1]
-TOUR_DATA = ROOT / "tour_data"
+TOUR_DATA = ROOT / "tour_data" / "interhelpo"  # the shipped tour's own folder
 SOURCE_LANGUAGE = "en"
 
 
@@ -60,11 +60,18 @@ def extract_pot(target: Path) -> Catalog:
 
 def tour_files(folder: Path = TOUR_DATA) -> dict[str, Any]:
     """The JSON files with tour texts, by file name."""
-    names = ("tour.json", "stops.geojson", "events.json")
+    # events.json is the site's, beside the tour folders (a copy may hold its own).
+    paths = {
+        "tour.json": folder / "tour.json",
+        "stops.geojson": folder / "stops.geojson",
+        "events.json": folder / "events.json"
+        if (folder / "events.json").exists()
+        else folder.parent / "events.json",
+    }
     return {
-        name: json.loads((folder / name).read_text(encoding="utf-8"))
-        for name in names
-        if (folder / name).exists()
+        name: json.loads(path.read_text(encoding="utf-8"))
+        for name, path in paths.items()
+        if path.exists()
     }
 
 

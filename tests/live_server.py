@@ -43,7 +43,7 @@ class LiveServer:
         env: Mapping[str, str] | None = None,
         *,
         workers: int | None = None,
-        ready_path: str = "/api/tour",
+        ready_path: str = "/api/tours",
         without: Iterable[str] = (),
         port: int | None = None,
     ):

@@ -64,7 +64,7 @@ def test_build_route_computes_the_walks_the_texts_ask_for(tmp_path, tour_dir):
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["meeting_directions"]["en"] = "{walk-time:start:middle:finish} on foot."
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    app = make_app(tmp_path, TOUR_DATA=str(tour_dir))
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent))
     result = app.test_cli_runner().invoke(
         args=["tour", "build-route", "--osm", str(SMALL_STREETS)]
     )
@@ -80,7 +80,7 @@ def test_build_route_computes_the_walks_the_texts_ask_for(tmp_path, tour_dir):
 
 
 def test_build_route_without_street_data_says_what_to_do(tmp_path, tour_dir):
-    app = make_app(tmp_path, TOUR_DATA=str(tour_dir))
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent))
     result = app.test_cli_runner().invoke(args=["tour", "build-route"])
     assert result.exit_code == 1
     assert "No street data" in result.output and "fetch-streets" in result.output
@@ -135,7 +135,7 @@ def test_street_files_prefer_config_then_fetched_then_shared(app, tmp_path):
 
 
 def test_router_falls_back_to_the_tour_path_without_streets(tmp_path, tour_dir):
-    app = make_app(tmp_path, TOUR_DATA=str(tour_dir))
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent))
     router = app.extensions["router"]
     assert router.source == "tour-path"
     route = router.route((74.5600, 42.8790), (74.57, 42.875))
@@ -148,7 +148,7 @@ def test_router_survives_a_broken_street_file(tour_dir, tmp_path, caplog):
 
     broken = tmp_path / "broken.osm"
     broken.write_text("not xml")
-    app = make_app(tmp_path, TOUR_DATA=str(tour_dir), STREET_FILES=[str(broken)])
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent), STREET_FILES=[str(broken)])
     assert app.extensions["router"].source == "tour-path"
     assert "street data unusable" in caplog.text
 

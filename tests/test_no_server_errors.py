@@ -205,8 +205,8 @@ def _bodies() -> list[tuple[str, dict[str, Any]]]:
 
 
 def _make_app(tmp: Path) -> Flask:
-    tour = tmp / "tour"
-    shutil.copytree(DATA / "tour_small", tour)
+    tour = tmp / "tours"
+    shutil.copytree(DATA / "tours", tour)
     app = create_app(
         {
             "TESTING": True,
@@ -254,12 +254,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
         registration_id = db.session.query(Registration.id).scalar()
 
-    live = guide.post("/guide/live/start")
+    live = guide.post("/guide/tours/small/live/start")
     assert live.status_code == 303
     live_code = live.headers["Location"].rsplit("/", 1)[-1]
 
     saved = guide.post(
-        "/guide/plan/variants", data={"stops": "start,middle,finish", "name": "v"}
+        "/guide/tours/small/plan/variants",
+        data={"stops": "start,middle,finish", "name": "v"},
     )
     assert saved.status_code == 303, saved.get_data(as_text=True)
     variant_id = int(re.search(r"variant=(\d+)", saved.headers["Location"])[1])
@@ -281,6 +282,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "import_id": "1",
             "code": booked.code,
             "stop_id": "middle",
+            "tour_id": "small",
             "photo_id": "1",
             "lang": "en",
             "key": "small/middle/nothing-960-0.webp",
@@ -402,7 +404,7 @@ def test_no_server_errors(world, rule: str, method: str, who: str) -> None:
     real = paths[0]
     if method == "GET":
         queries: list[Any] = [dict.fromkeys(QUERY_PARAMS, v) for v in NASTY_VALUES]
-        if rule in ("/api/route", "/route.gpx"):
+        if rule in ("/api/tours/small/route", "/tours/small/route.gpx"):
             queries += ROUTE_QUERIES
         for query in queries[:: _step(rule, who)]:
             send(f"?{query!s}", real, query_string=query)
@@ -422,7 +424,7 @@ def test_csrf_refusals_are_clean(world, who: str) -> None:
     problems = []
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        page = client.get("/dates/cancel").get_data(as_text=True)
+        page = client.get("/tours/small/dates/cancel").get_data(as_text=True)
         token = hidden_fields(page)["csrf_token"]
         for rule, method in RULES:
             if method not in BODY_METHODS:
@@ -473,6 +475,7 @@ def test_shipped_tour_public_pages(real_client) -> None:
         "session_id": "1",
         "code": "ABCDEFGH",
         "stop_id": "interhelpo-quarter",
+        "tour_id": "interhelpo",
         "key": "interhelpo/interhelpo-quarter/nothing-960-0.webp",
         "event_id": "x",
         "rest": "x",
@@ -486,7 +489,7 @@ def test_shipped_tour_public_pages(real_client) -> None:
         paths = _paths(rule, ids, "ABCDEF")
         requests: list[tuple[str, Any]] = [(path, None) for path in paths[:4]]
         queries = [dict.fromkeys(QUERY_PARAMS, v) for v in NASTY_VALUES[::3]]
-        if rule in ("/api/route", "/route.gpx"):
+        if rule in ("/api/tours/small/route", "/tours/small/route.gpx"):
             queries += SHIPPED_QUERIES
         requests += [(paths[0], query) for query in queries]
         for path, query in requests:
@@ -505,43 +508,53 @@ HUGE = "9" * 400
 HOSTILE = [
     ("next= with a newline", "GET", "/guide/login?next=/guide/%0aX-Evil:%201", {}),
     ("next= with a CR", "POST", "/guide/login", {"data": {"next": "/guide/\r\n"}}),
-    ("variant below 64 bits", "GET", "/guide/plan?variant=-99999999999999999999", {}),
-    ("variant above 64 bits", "GET", "/guide/plan?variant=99999999999999999999", {}),
-    ("variant of 400 digits", "GET", f"/guide/plan?variant={HUGE}", {}),
+    (
+        "variant below 64 bits",
+        "GET",
+        "/guide/tours/small/plan?variant=-99999999999999999999",
+        {},
+    ),
+    (
+        "variant above 64 bits",
+        "GET",
+        "/guide/tours/small/plan?variant=99999999999999999999",
+        {},
+    ),
+    ("variant of 400 digits", "GET", f"/guide/tours/small/plan?variant={HUGE}", {}),
     (
         "calibration version beyond 64 bits",
         "POST",
-        "/guide/stops/middle/calibrate",
+        "/guide/tours/small/stops/middle/calibrate",
         {"data": {"lat": "42.875", "lon": "74.59", "accuracy": "5", "version": HUGE}},
     ),
     (
         "calibration latitude of 400 digits",
         "POST",
-        "/guide/stops/middle/calibrate",
+        "/guide/tours/small/stops/middle/calibrate",
         {"data": {"lat": HUGE, "lon": "74.59", "accuracy": "5", "version": "0"}},
     ),
     (
         "live position lat as a 400-digit integer",
         "POST",
-        "/guide/live/<live>/position",
+        "/guide/tours/small/live/<live>/position",
         {"json": {"lat": int(HUGE), "lon": 74.59, "accuracy": 5}},
     ),
     (
         "live position lat as JSON true",
         "POST",
-        "/guide/live/<live>/position",
+        "/guide/tours/small/live/<live>/position",
         {"json": {"lat": True, "lon": 74.59, "accuracy": 5}},
     ),
     (
         "live position accuracy as JSON true",
         "POST",
-        "/guide/live/<live>/position",
+        "/guide/tours/small/live/<live>/position",
         {"json": {"lat": 42.875, "lon": 74.59, "accuracy": True}},
     ),
     (
         "live stop as JSON true",
         "POST",
-        "/guide/live/<live>/at",
+        "/guide/tours/small/live/<live>/at",
         {"json": {"stop": True}},
     ),
 ]
@@ -566,7 +579,7 @@ def test_hostile_requests_are_refused_cleanly(world, what, method, path, options
 def test_a_stop_edit_with_a_version_beyond_64_bits_is_refused(world):
     client = world["guide"]
     _sign_in(client)
-    page = client.get("/guide/stops/middle/edit").get_data(as_text=True)
+    page = client.get("/guide/tours/small/stops/middle/edit").get_data(as_text=True)
     form = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page))
     form.update(
         re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', page)
@@ -574,10 +587,10 @@ def test_a_stop_edit_with_a_version_beyond_64_bits_is_refused(world):
     assert "version" in form and "name_en" in form
     for version in (HUGE, str(2**63), "-" + HUGE):
         response = client.post(
-            "/guide/stops/middle/edit", data={**form, "version": version}
+            "/guide/tours/small/stops/middle/edit", data={**form, "version": version}
         )
         assert 400 <= response.status_code < 500, version
-        assert _problem("/guide/stops/middle/edit", response) is None
+        assert _problem("/guide/tours/small/stops/middle/edit", response) is None
 
 
 BAD_HOSTS = ["a" * 64 + ".example.org", "a..b", "a.b..", "."]

@@ -29,15 +29,27 @@ def test_every_language_has_sixteen_distinct_words_per_form(lang):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("/stops/meeting-point", "about 1.3 km south-south-west of this corner"),
-        ("/stops/meeting-point?lang=ru", "примерно в 1,3 км к юго-юго-западу отсюда"),
-        ("/stops/ala-archa-bridge", "Look south-east: Osh Bazaar"),
-        ("/stops/ala-archa-bridge", "about 460 m away"),
-        ("/stops/ala-archa-bridge?lang=ru", "Посмотрите на юго-восток"),
-        ("/stops/osh-bazaar", "Look north-west: the Ala-Archa"),
-        ("/stops/osh-bazaar?lang=ru", "Посмотрите на северо-запад"),
-        ("/about", "About 1.2 km in all, some 19 minutes on foot"),
-        ("/about?lang=ru", "Всего около 1,2 км, примерно 19 минут пешком"),
+        (
+            "/tours/interhelpo/stops/meeting-point",
+            "about 1.3 km south-south-west of this corner",
+        ),
+        (
+            "/tours/interhelpo/stops/meeting-point?lang=ru",
+            "примерно в 1,3 км к юго-юго-западу отсюда",
+        ),
+        ("/tours/interhelpo/stops/ala-archa-bridge", "Look south-east: Osh Bazaar"),
+        ("/tours/interhelpo/stops/ala-archa-bridge", "about 460 m away"),
+        (
+            "/tours/interhelpo/stops/ala-archa-bridge?lang=ru",
+            "Посмотрите на юго-восток",
+        ),
+        ("/tours/interhelpo/stops/osh-bazaar", "Look north-west: the Ala-Archa"),
+        ("/tours/interhelpo/stops/osh-bazaar?lang=ru", "Посмотрите на северо-запад"),
+        ("/tours/interhelpo/about", "About 1.2 km in all, some 19 minutes on foot"),
+        (
+            "/tours/interhelpo/about?lang=ru",
+            "Всего около 1,2 км, примерно 19 минут пешком",
+        ),
     ],
 )
 def test_pages_say_the_computed_bearings_and_distances(real_client, url, expected):
@@ -46,7 +58,9 @@ def test_pages_say_the_computed_bearings_and_distances(real_client, url, expecte
 
 
 def test_the_meeting_walk_is_the_one_build_route_computed(real_app):
-    route = json.loads((ROOT / "tour_data" / "route.geojson").read_text("utf-8"))
+    route = json.loads(
+        (ROOT / "tour_data" / "interhelpo" / "route.geojson").read_text("utf-8")
+    )
     walks = {tuple(w["via"]): w["length_m"] for w in route["walks"]}
     via = ("osh-bazaar", "ala-archa-bridge", "meeting-point")
     assert real_app.extensions["tour"].walks_m[via] == walks[via]
@@ -55,10 +69,17 @@ def test_the_meeting_walk_is_the_one_build_route_computed(real_app):
 
 
 def _urls(tour):
-    yield from ("/", "/about", "/walk", "/api/tour", "/api/stops", "/tour.gpx")
+    yield from (
+        "/tours/interhelpo/",
+        "/tours/interhelpo/about",
+        "/tours/interhelpo/walk",
+        "/api/tours/interhelpo",
+        "/api/tours/interhelpo/stops",
+        "/tours/interhelpo/tour.gpx",
+    )
     for stop in tour.stops:
-        yield f"/stops/{stop.id}"
-        yield f"/api/stops/{stop.id}"
+        yield f"/tours/interhelpo/stops/{stop.id}"
+        yield f"/api/tours/interhelpo/stops/{stop.id}"
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -73,7 +94,7 @@ def test_no_placeholder_reaches_a_page_or_the_api(real_app, real_client, lang):
 
 def _tour_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "tour"
-    shutil.copytree(DATA / "tour_small", folder)
+    shutil.copytree(DATA / "tours" / "small", folder)
     return folder
 
 

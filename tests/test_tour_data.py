@@ -10,7 +10,7 @@ import pytest
 from geo.distance import haversine_m
 from geo.loader import load_tour
 
-TOUR = load_tour(Path(__file__).parents[1] / "tour_data")
+TOUR = load_tour(Path(__file__).parents[1] / "tour_data" / "interhelpo")
 
 # Which row of stop-locations.md §4 each stop's pin comes from.
 RESEARCH_ROW = {

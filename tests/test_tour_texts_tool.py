@@ -23,10 +23,10 @@ _SPEC.loader.exec_module(tour_texts)
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    """A writable copy of the shipped tour data."""
+    """A writable copy of the shipped tour data; the tour's own folder."""
     folder = tmp_path / "tour_data"
     shutil.copytree(ROOT / "tour_data", folder)
-    return folder
+    return folder / "interhelpo"
 
 
 def _run_export(data: Path, lang: str, tmp_path: Path) -> dict:
@@ -77,7 +77,7 @@ def _without(folder: Path, lang: str) -> Path:
             for value in node:
                 drop(value)
 
-    for path in folder.glob("*.json*"):
+    for path in [*folder.glob("*.json*"), folder.parent / "events.json"]:
         document = json.loads(path.read_text("utf-8"))
         drop(document)
         if path.name == "tour.json":
@@ -109,9 +109,9 @@ def test_import_writes_the_language_back_in_the_files_layout(data, tmp_path):
     # The English and Russian are untouched, and the tour still loads.
     assert (
         bridge["narrative"]["ru"]
-        == json.loads((ROOT / "tour_data" / "stops.geojson").read_text("utf-8"))[
-            "features"
-        ][5]["properties"]["narrative"]["ru"]
+        == json.loads(
+            (ROOT / "tour_data" / "interhelpo" / "stops.geojson").read_text("utf-8")
+        )["features"][5]["properties"]["narrative"]["ru"]
     )
     meta = json.loads((data / "tour.json").read_text("utf-8"))
     meta["languages"].append("sk")

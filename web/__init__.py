@@ -7,10 +7,16 @@ booking, the tour as edited, the router, mail, rate limits, languages).
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from flask import Flask
+from flask import abort
 from flask import current_app
+from flask import g
 from werkzeug.routing import IntegerConverter
 
+from geo.tour import Catalogue
 from geo.tour import Tour
 from geo.tour import first_sentences
 
@@ -26,15 +32,75 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 
 
-def get_tour() -> Tour:
-    """The tour loaded at start-up, with the guides' published changes laid over it.
+def catalogue() -> Catalogue:
+    """Every tour of the site, as loaded at start-up."""
+    tours: Catalogue = current_app.extensions["tours"]
+    return tours
 
-    The overlay (`web.services.tour_store.current_tour`) adds stop edits, the published
-    order and path from the database; without it the files' tour is returned.
+
+def current_tour_id() -> str:
+    """The tour of this request: from its URL (``<tour_id>``), a row it opened
+    (`use_tour`), else the default tour."""
+    tour_id = g.get("tour_id")
+    tours = catalogue()
+    # An unknown id is answered with a 404 (_check_tour); until then, and for
+    # that answer, the page is the default tour's.
+    return str(tour_id) if tour_id in tours.tours else tours.default_id
+
+
+def use_tour(tour_id: str) -> None:
+    """Make ``tour_id`` this request's tour (a 404 for an unknown id)."""
+    if tour_id not in catalogue().tours:
+        abort(404, f"There is no tour {tour_id!r}.")
+    g.tour_id = tour_id
+
+
+def of_tour(row: Any) -> Any:
+    """``row`` if it belongs to the request's tour, else None (so a 404): a date,
+    variant or upload of another tour is not found under this tour's URL."""
+    if row is None or row.tour_id != current_tour_id():
+        return None
+    return row
+
+
+def get_tour(tour_id: str | None = None) -> Tour:
+    """A tour (this request's by default), with the guides' published changes.
+
+    The overlay (`web.services.tour_store.current_tour`) adds stop edits, the
+    published order and path from the database; without it the files' tour is
+    returned.
     """
-    tour: Tour = current_app.extensions["tour"]
+    tour = catalogue().tour(tour_id or current_tour_id())
     overlay = current_app.extensions.get("tour_overlay")
     return overlay(tour) if overlay is not None else tour
+
+
+def tour_folder(app: Flask, tour_id: str | None = None) -> Path:
+    """The data folder of a tour (the default one when ``tour_id`` is None)."""
+    tour_id = tour_id or app.extensions["tours"].default_id
+    return Path(app.config["TOUR_DATA"]) / tour_id
+
+
+def _pull_tour_id(endpoint: str | None, values: dict[str, object] | None) -> None:
+    # Views under /tours/<tour_id>/ do not take the id: get_tour() knows it. It is
+    # checked by _check_tour, after the guides' gate: a visitor who is not signed
+    # in learns nothing from /guide/tours/<id>/..., not even whether <id> exists.
+    if values and "tour_id" in values:
+        g.tour_id = str(values.pop("tour_id"))
+
+
+def _check_tour() -> None:
+    tour_id = g.get("tour_id")
+    if tour_id is not None:
+        use_tour(tour_id)
+
+
+def _add_tour_id(endpoint: str, values: dict[str, object]) -> None:
+    # url_for("pages.stop", stop_id=...) links within the request's tour.
+    if "tour_id" not in values and current_app.url_map.is_endpoint_expecting(
+        endpoint, "tour_id"
+    ):
+        values["tour_id"] = current_tour_id()
 
 
 def register(app: Flask) -> None:
@@ -49,6 +115,7 @@ def register(app: Flask) -> None:
     from web.public import dates
     from web.public import events
     from web.public import gpx
+    from web.public import legacy
     from web.public import live
     from web.public import maps
     from web.public import media as media_files
@@ -56,6 +123,7 @@ def register(app: Flask) -> None:
     from web.public import pwa
     from web.public import ratings
     from web.public import share
+    from web.public import tours
     from web.public import walk
     from web.services import db
     from web.services import headers
@@ -68,6 +136,8 @@ def register(app: Flask) -> None:
     from web.services import security
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
+    app.url_value_preprocessor(_pull_tour_id)
+    app.url_defaults(_add_tour_id)
     Compress(app)
     http_cache.init_app(app)  # right after Compress: see its docstring
     db.init_app(app)
@@ -79,7 +149,7 @@ def register(app: Flask) -> None:
     errors.init_app(app)
     dates.init_app(app)
     events.init_app(app)
-    for module in (assets, pages, api, gpx, live, media_files, ratings):
+    for module in (assets, tours, pages, api, gpx, live, media_files, ratings):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
     maps.init_app(app)
@@ -88,6 +158,8 @@ def register(app: Flask) -> None:
     guide.init_app(app)
     routing.init_app(app)
     cli.init_app(app)
+    legacy.init_app(app)  # last: the old form of every rule above
+    app.before_request(_check_tour)  # after the gate and the CSRF check
     app.jinja_env.filters["tel"] = tel_href
     privacy.init_app(app)  # last: purges what has been kept long enough
     app.jinja_env.globals["first_sentences"] = first_sentences

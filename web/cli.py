@@ -28,6 +28,7 @@ from geo.osm import read_osm
 from geo.placeholders import walks_in
 from geo.routing import street_router
 from geo.tour import Leg
+from web import tour_folder
 from web.services.routing import FETCHED_NAME
 from web.services.routing import base_street_files
 from web.services.routing import street_files
@@ -57,7 +58,7 @@ def init_app(app: Flask) -> None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write the legs; default: tour_data/route.geojson.",
+    help="Where to write the legs; default: tour_data/<tour>/route.geojson.",
 )
 def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
     """Route the legs from the meeting point to the end; write route.geojson."""
@@ -92,7 +93,7 @@ def build_route(osm_files: tuple[Path, ...], output: Path | None) -> None:
         attribution=tour.attribution,
         walks_m=walks,
     )
-    target = output or Path(app.config["TOUR_DATA"]) / "route.geojson"
+    target = output or tour_folder(app) / "route.geojson"
     _write_atomically(target, dumps_route(collection))
     _echo_legs(legs)
     click.echo(f"Wrote {target}")

@@ -67,8 +67,16 @@ SETTINGS: tuple[Setting, ...] = (
         "TOUR_DATA",
         str(ROOT / "tour_data"),
         "folder",
-        "The tour's files (tour.json, stops.geojson, route.geojson, events.json).",
+        "The tours, one folder each named by the tour's id (tour.json, stops.geojson,"
+        " route.geojson), and the site-wide events.json.",
         shown_default="`tour_data/`",
+    ),
+    Setting(
+        "DEFAULT_TOUR",
+        "interhelpo",
+        "tour id",
+        "The tour that the single-tour site's old links (/stops/..., /walk) open;"
+        " with one tour, that one.",
     ),
     # --- security
     Setting(

@@ -1,14 +1,17 @@
-// Service worker: keeps the whole tour on the phone so that it works with no data.
+// Service worker: keeps every tour on the phone so that it works with no data.
 // Served as /sw.js?v=<cache version>; a new deploy has a new version, hence a new worker.
+// Each tour has its own cache, and the shell (assets) one more, each named by its own
+// version (sw-config.json "groups"): a deploy that changes one tour refetches that
+// tour only and keeps the others' copies.
 /* eslint-env serviceworker */
 "use strict";
 
 const VERSION = new URL(self.location.href).searchParams.get("v") || "dev";
-const PRECACHE = "tour-" + VERSION;
 const META = "tour-meta";
+const DONE_KEY = "/__sw/complete";
 const TILES = "tiles-seen";
 const TICKETS = "tickets-kept"; // filled by the confirmation page (static/js/ticket.js)
-const TICKET_PATH = /^\/dates\/r\/[A-Za-z0-9]+(\/calendar\.ics)?$/;
+const TICKET_PATH = /^\/tours\/[^/]+\/dates\/r\/[A-Za-z0-9]+(\/calendar\.ics)?$/;
 const AREA = "tiles-area";
 const MEDIA = "media-"; // + tour id: a tour's saved photos and recordings
 const PACK_KEY = "/__sw/pack/"; // + tour id: the list "Save this walk" saved
@@ -48,33 +51,49 @@ self.addEventListener("install", (event) => {
             new Response(JSON.stringify(config), { headers: { "Content-Type": "application/json" } })
           )
         ),
-        caches.open(PRECACHE).then((cache) =>
-          Promise.all(
-            config.precache.map((url) =>
-              // "omit": a ?lang= page must not change the visitor's language cookie.
-              fetch(new Request(url, { credentials: "omit", cache: "reload" })).then((response) => {
-                if (!response.ok) throw new Error("precache " + url + " " + response.status);
-                return cache.put(url, response);
-              })
-            )
-          )
-        ),
+        ...config.groups.map(fill),
       ]);
     })
   );
 });
 
+// A group whose cache (same name, same version) is complete is kept as it is.
+function fill(group) {
+  return caches.open(group.cache).then((cache) =>
+    cache.match(DONE_KEY).then((done) => {
+      if (done) return undefined;
+      return Promise.all(
+        group.precache.map((url) =>
+          // "omit": a ?lang= page must not change the visitor's language cookie.
+          fetch(new Request(url, { credentials: "omit", cache: "reload" })).then((response) => {
+            if (!response.ok) throw new Error("precache " + url + " " + response.status);
+            return cache.put(url, response);
+          })
+        )
+      ).then(() => cache.put(DONE_KEY, new Response("1")));
+    })
+  );
+}
+
+function groupFor(url, config) {
+  const path = url.pathname;
+  const own = config.groups.find((group) =>
+    group.prefixes.some((prefix) => path === prefix || (prefix.endsWith("/") && path.startsWith(prefix)))
+  );
+  return own || config.groups[config.groups.length - 1]; // the shell's
+}
+
 self.addEventListener("activate", (event) => {
   event.waitUntil(
-    caches
-      .keys()
-      .then((names) =>
-        Promise.all(
+    Promise.all([loadConfig(), caches.keys()])
+      .then(([config, names]) => {
+        const keep = new Set(config.groups.map((group) => group.cache));
+        return Promise.all(
           names
-            .filter((name) => name.startsWith("tour-") && name !== PRECACHE && name !== META)
+            .filter((name) => /^(tour|shell)-/.test(name) && name !== META && !keep.has(name))
             .map((name) => caches.delete(name))
-        )
-      )
+        );
+      })
       .then(() => caches.open(META))
       .then((cache) =>
         cache.keys().then((requests) =>
@@ -104,7 +123,7 @@ self.addEventListener("message", (event) => {
     event.waitUntil(saveArea(data.urls || [], event.source).then(reply));
   } else if (data.type === "save-pack" && validTour(data.tour)) {
     event.waitUntil(
-      refreshPages(data.lang)
+      refreshPages(data.tour, data.lang)
         .then(() => savePack(data.tour, data.urls || [], event.source))
         .then(reply, (error) => reply({ error: String(error) }))
     );
@@ -144,11 +163,9 @@ self.addEventListener("fetch", (event) => {
 });
 
 function cacheFirst(request) {
-  return caches.open(PRECACHE).then((cache) =>
-    cache.match(request, { ignoreSearch: true, ignoreVary: true }).then(
-      (hit) => hit || fetch(request)
-    )
-  );
+  return caches
+    .match(request, { ignoreSearch: true, ignoreVary: true })
+    .then((hit) => hit || fetch(request));
 }
 
 // A guest's confirmation: always the network's current state; the copy the
@@ -246,15 +263,15 @@ function keepable(url, response, config) {
   if (carriesPosition(url)) return false;
   return (
     isPage(url, config) ||
-    /^\/api\/(tour|stops)\b/.test(url.pathname) ||
-    /^\/maps\/[\w-]+\.js$/.test(url.pathname) ||
+    /^\/api\/tours\/[^/]+(\/(stops|route)\b|$)/.test(url.pathname) ||
+    /^\/tours\/[^/]+\/maps\/[\w-]+\.js$/.test(url.pathname) ||
     config.precache.includes(url.pathname + url.search)
   );
 }
 
 function store(url, response, config) {
   const page = isPage(url, config);
-  return caches.open(PRECACHE).then((cache) => {
+  return caches.open(groupFor(url, config).cache).then((cache) => {
     if (!page) return cache.put(url.href, response);
     const lang = response.headers.get("Content-Language");
     if (!lang || !config.languages.includes(lang)) return undefined;
@@ -266,7 +283,7 @@ function store(url, response, config) {
 }
 
 function lookup(request, url, config) {
-  return caches.open(PRECACHE).then((cache) => {
+  return caches.open(groupFor(url, config).cache).then((cache) => {
     if (!isPage(url, config)) {
       return cache.match(request, { ignoreVary: true });
     }
@@ -439,15 +456,19 @@ function saveArea(urls, client) {
 // ---- status for the page's "ready offline" mark ----
 function status() {
   return loadConfig().then((config) =>
-    Promise.all([caches.open(PRECACHE), caches.open(TILES), caches.open(AREA)]).then(
-      ([precache, seen, area]) =>
+    Promise.all([
+      Promise.all(config.groups.map((group) => caches.open(group.cache))),
+      caches.open(TILES),
+      caches.open(AREA),
+    ]).then(([groups, seen, area]) =>
         Promise.all([
-          Promise.all(config.precache.map((url) => precache.match(url, { ignoreVary: true }))),
+          Promise.all(config.precache.map((url) => caches.match(url, { ignoreVary: true }))),
           loadTileIndex(seen, config),
           area.keys(),
-          sizeOf(precache),
+          Promise.all(groups.map(sizeOf)).then((sizes) => sizes.reduce((a, b) => a + b, 0)),
         ]).then(([hits, index, areaKeys, precacheBytes]) => ({
           version: VERSION,
+          caches: config.groups.map((group) => group.cache),
           ready: hits.every(Boolean),
           missing: config.precache.filter((url, i) => !hits[i]),
           tiles: index.size,
@@ -527,21 +548,24 @@ function savePack(tour, urls, client) {
   });
 }
 
-// The pages as they are now (a guide may have added photos since the worker
-// installed), in the language the walk is saved in.
-function refreshPages(lang) {
+// The tour's pages as they are now (a guide may have added photos since the
+// worker installed), in the language the walk is saved in, into that tour's cache.
+function refreshPages(tour, lang) {
   return loadConfig().then((config) => {
     if (!config.languages.includes(lang)) return undefined;
-    return caches.open(PRECACHE).then((cache) =>
-      Promise.all(
-        config.pages.map((page) => {
+    const home = "/tours/" + tour + "/";
+    return Promise.all(
+      config.pages
+        .filter((page) => page.startsWith(home))
+        .map((page) => {
           const key = page + "?lang=" + lang;
+          const group = groupFor(new URL(key, self.location.origin), config);
+          if (!group.precache.includes(key)) return undefined; // not one of this tour's languages
           return fetch(new Request(key, { credentials: "omit", cache: "reload" })).then(
-            (response) => (response.ok ? cache.put(key, response) : undefined),
+            (response) => (response.ok ? caches.open(group.cache).then((cache) => cache.put(key, response)) : undefined),
             () => undefined
           );
         })
-      )
     );
   });
 }

@@ -30,13 +30,16 @@ def violations(page):
 
 
 def stop_ids(live_server):
-    with urllib.request.urlopen(live_server.url + "/api/stops") as response:
+    with urllib.request.urlopen(
+        live_server.url + "/api/tours/interhelpo/stops"
+    ) as response:
         return [f["properties"]["id"] for f in json.load(response)["features"]]
 
 
 def pages(live_server):
-    paths = ["/", "/about", "/walk", "/no-such-page"]
-    paths += [f"/stops/{stop_id}" for stop_id in stop_ids(live_server)]
+    paths = ["/tours/interhelpo/", "/tours/interhelpo/about", "/tours/interhelpo/walk"]
+    paths += ["/no-such-page"]
+    paths += [f"/tours/interhelpo/stops/{stop_id}" for stop_id in stop_ids(live_server)]
     return paths
 
 
@@ -66,7 +69,7 @@ def test_walk_page_states_have_no_violations(browser, live_server, guard):
     )
     try:
         page = context.new_page()
-        page.goto("/walk")
+        page.goto("/tours/interhelpo/walk")
         page.get_by_role("button", name="Start the walk").click()
         expect(page.locator("#walk-gps")).to_have_attribute("data-level", "good")
         expect(page.locator("#walk-arrow")).to_be_visible()
@@ -98,7 +101,7 @@ def open_menu(page):
 
 
 def test_sunlight_mode_sticks_and_is_rendered_by_the_server(page):
-    page.goto("/")
+    page.goto("/tours/interhelpo/")
     open_menu(page)
     toggle = page.get_by_role("button", name="Sunlight")
     expect(toggle).to_have_attribute("aria-pressed", "false")
@@ -107,7 +110,7 @@ def test_sunlight_mode_sticks_and_is_rendered_by_the_server(page):
     )
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
-    page.goto("/about")
+    page.goto("/tours/interhelpo/about")
     expect(page.locator("html")).to_have_class("sunlight")
     open_menu(page)
     expect(page.get_by_role("button", name="Sunlight")).to_have_attribute(
@@ -122,7 +125,12 @@ def test_sunlight_mode_sticks_and_is_rendered_by_the_server(page):
 
 def test_touch_targets_are_at_least_44_px(page, live_server):
     small = {}
-    for path in ["/", "/walk", "/about", f"/stops/{stop_ids(live_server)[3]}"]:
+    for path in [
+        "/",
+        "/tours/interhelpo/walk",
+        "/tours/interhelpo/about",
+        f"/tours/interhelpo/stops/{stop_ids(live_server)[3]}",
+    ]:
         page.goto(path)
         expect(page.locator("main")).to_be_visible()
         sizes = page.evaluate(

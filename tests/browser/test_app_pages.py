@@ -70,14 +70,18 @@ def test_first_screen_sells_the_walk(phone, dates_server, lang):
         "7 seats left" if lang == "en" else "Осталось 7 мест"
     )
     register = page.locator("#next-date-register")
-    expect(register).to_have_attribute("href", f"/dates/{soonest}/register")
+    expect(register).to_have_attribute(
+        "href", f"/tours/interhelpo/dates/{soonest}/register"
+    )
     # Both ways to go are on the first screen, before any scrolling.
     for action in (register, page.locator("#start-own")):
         box = action.bounding_box()
         assert box is not None and box["y"] + box["height"] <= 844, box
     page.screenshot(path=f"{SHOTS}/first-screen-{lang}.png")
     register.click()
-    expect(page).to_have_url(re.compile(rf"/dates/{soonest}/register$"))
+    expect(page).to_have_url(
+        re.compile(rf"/tours/interhelpo/dates/{soonest}/register$")
+    )
     expect(page.locator("select[name=language]")).to_have_count(0)
 
 
@@ -90,13 +94,13 @@ def test_nothing_overflows_at_320_px(browser, dates_server, guard, lang):
         found = {}
         for path in [
             "/",
-            "/walk",
-            "/stops/pishpek-station",
-            "/stops/frunze-plant-gate",
-            "/about",
-            "/dates",
+            "/tours/interhelpo/walk",
+            "/tours/interhelpo/stops/pishpek-station",
+            "/tours/interhelpo/stops/frunze-plant-gate",
+            "/tours/interhelpo/about",
+            "/tours/interhelpo/dates",
             "/events",
-            f"/dates/{soonest}/register",
+            f"/tours/interhelpo/dates/{soonest}/register",
         ]:
             page.goto(f"{path}?lang={lang}")
             expect(page.locator("main")).to_be_visible()
@@ -120,7 +124,14 @@ SHIFTS = """
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/walk", "/stops/pishpek-station", "/about", "/dates"]
+    "path",
+    [
+        "/",
+        "/tours/interhelpo/walk",
+        "/tours/interhelpo/stops/pishpek-station",
+        "/tours/interhelpo/about",
+        "/tours/interhelpo/dates",
+    ],
 )
 def test_pages_do_not_shift_while_they_load(phone, path):
     page = phone.new_page()
@@ -147,7 +158,7 @@ def test_stop_map_shows_the_visitor_and_the_distance_when_allowed(
     )
     try:
         page = context.new_page()
-        page.goto("/stops/pishpek-station")
+        page.goto("/tours/interhelpo/stops/pishpek-station")
         stop_map = page.locator("#stop-map")
         expect(stop_map.locator(".leaflet-marker-icon")).to_have_text("3")
         expect(page.locator("#stop-distance")).to_have_text(
@@ -162,7 +173,7 @@ def test_stop_map_shows_the_visitor_and_the_distance_when_allowed(
 
 def test_stop_map_without_permission_asks_only_on_a_tap(phone):
     page = phone.new_page()
-    page.goto("/stops/pishpek-station")
+    page.goto("/tours/interhelpo/stops/pishpek-station")
     expect(page.locator("#stop-map .leaflet-marker-icon")).to_have_count(1)
     expect(page.locator("#stop-distance")).to_have_text("")
     expect(page.locator("#stop-map path.leaflet-you")).to_have_count(0)
@@ -175,7 +186,7 @@ def test_ticket_opens_offline_from_the_walk_page_and_dates_say_how_old(
     context = new_phone_context(browser, server.url, guard, locale="en-US")
     try:
         page = context.new_page()
-        page.goto(f"/dates/{soonest}/register")
+        page.goto(f"/tours/interhelpo/dates/{soonest}/register")
         page.get_by_label("Your name").fill("Offline Test")
         page.get_by_label("Phone").fill("+996 559 336 001")
         page.get_by_label("I agree").check()
@@ -187,10 +198,12 @@ def test_ticket_opens_offline_from_the_walk_page_and_dates_say_how_old(
         expect(page.locator("#offline-status[data-state='ready']")).to_be_visible(
             timeout=30_000
         )
-        page.goto("/dates")  # seen online once: the copy to show offline
+        page.goto(
+            "/tours/interhelpo/dates"
+        )  # seen online once: the copy to show offline
 
         context.set_offline(True)
-        page.goto("/walk")
+        page.goto("/tours/interhelpo/walk")
         page.locator("#walk-sheet-toggle").click()  # the sheet holds the ticket
         ticket = page.locator("#my-ticket")
         expect(ticket).to_be_visible()
@@ -200,7 +213,7 @@ def test_ticket_opens_offline_from_the_walk_page_and_dates_say_how_old(
         expect(page.locator(".folium-map .leaflet-marker-icon").first).to_be_visible()
         page.screenshot(path=f"{SHOTS}/ticket-offline.png", full_page=True)
 
-        page.goto("/dates")
+        page.goto("/tours/interhelpo/dates")
         expect(page.locator("#as-of")).to_be_visible()
         expect(page.locator("#as-of")).to_contain_text(
             "No connection: dates and seats as of"
@@ -220,7 +233,7 @@ def test_ticket_opens_offline_from_the_walk_page_and_dates_say_how_old(
 def test_cancelled_page_is_neutral_and_shows_no_total(phone, dates_server):
     _, soonest = dates_server
     page = phone.new_page()
-    page.goto(f"/dates/{soonest}/register")
+    page.goto(f"/tours/interhelpo/dates/{soonest}/register")
     page.get_by_label("Your name").fill("Cancel Test")
     page.get_by_label("Phone").fill("+996 559 336 001")
     page.get_by_label("Number of people").fill("2")
@@ -241,7 +254,15 @@ def test_cancelled_page_is_neutral_and_shows_no_total(phone, dates_server):
     page.screenshot(path=f"{SHOTS}/cancelled.png", full_page=True)
 
 
-@pytest.mark.parametrize("path", ["/", "/walk", "/stops/pishpek-station", "/dates"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/tours/interhelpo/walk",
+        "/tours/interhelpo/stops/pishpek-station",
+        "/tours/interhelpo/dates",
+    ],
+)
 def test_the_header_is_one_slim_bar_with_a_menu(phone, path):
     page = phone.new_page()
     page.goto(path)
@@ -271,12 +292,12 @@ def test_the_menu_opens_without_scripts(browser, dates_server, guard):
     )
     try:
         page = context.new_page()
-        page.goto("/about")
+        page.goto("/tours/interhelpo/about")
         nav = page.locator("#site-nav")
         expect(nav).to_be_hidden()
         page.locator("#menu-button").click()
         expect(nav).to_be_visible()
         nav.get_by_role("link", name="Dates").click()
-        expect(page).to_have_url(re.compile(r"/dates$"))
+        expect(page).to_have_url(re.compile(r"/tours/interhelpo/dates$"))
     finally:
         context.close()

@@ -22,7 +22,7 @@ ROUTE_INSIDE_MAP = """() => {
 
 
 def open_directions(page):
-    page.goto("/")
+    page.goto("/tours/interhelpo/")
     page.get_by_text("How do I get there?").click()
 
 
@@ -42,7 +42,9 @@ def test_route_from_my_position_to_the_meeting_point(page, context):
     # Longer than the 1,001 m straight line, but not absurdly so.
     assert 1000 < metres < 2000
     gpx = page.locator(".directions-gpx")
-    expect(gpx).to_have_attribute("href", re.compile(r"/route\.gpx\?from=42\.875"))
+    expect(gpx).to_have_attribute(
+        "href", re.compile(r"/tours/interhelpo/route\.gpx\?from=42\.875")
+    )
     # The route is where the visitor looks: the map in view, the route inside it,
     # and a marker where the walk to it starts.
     page.wait_for_function(MAP_IN_VIEW)

@@ -52,7 +52,7 @@ def map_pins(page):
 
 
 def test_the_plan_is_on_a_map_and_add_goes_before_the_end(page):
-    sign_in(page, "/guide/plan")
+    sign_in(page, "/guide/tours/interhelpo/plan")
     order = plan_order(page)
     plan_map = page.locator("#plan-map")
     expect(plan_map).to_be_visible()
@@ -67,7 +67,7 @@ def test_the_plan_is_on_a_map_and_add_goes_before_the_end(page):
     shot(page, "plan-map")
 
     # Leave out a middle stop: its pin turns grey, one leg fewer.
-    with page.expect_response("**/guide/api/plan/legs"):
+    with page.expect_response("**/guide/api/tours/interhelpo/plan/legs"):
         page.get_by_role(
             "button", name="Leave out Gate of the former Frunze plant (approximate)"
         ).click()
@@ -79,7 +79,7 @@ def test_the_plan_is_on_a_map_and_add_goes_before_the_end(page):
 
     # "Add" puts it back before the end stop, not after it; the map asks the
     # server for the new legs' paths (routed like a published route).
-    with page.expect_response("**/guide/api/plan/legs") as answer:
+    with page.expect_response("**/guide/api/tours/interhelpo/plan/legs") as answer:
         page.get_by_role(
             "button", name="Add Gate of the former Frunze plant (approximate)"
         ).click()
@@ -107,11 +107,11 @@ def test_the_plan_is_on_a_map_and_add_goes_before_the_end(page):
 def test_publishing_asks_first_and_warns_over_the_slot(page):
     # 90 minutes at the end stop: the walk no longer fits its 2-hour slot,
     # whatever the streets make of the distances.
-    sign_in(page, "/guide/stops/osh-bazaar/edit")
+    sign_in(page, "/guide/tours/interhelpo/stops/osh-bazaar/edit")
     page.get_by_label("Minutes at the stop").fill("90")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".notice")).to_contain_text("Saved")
-    page.goto("/guide/plan")
+    page.goto("/guide/tours/interhelpo/plan")
     over = page.locator("#over-slot")
     expect(over).to_be_visible()
     expect(over).to_contain_text("min over the tour’s time slot of 2 h")
@@ -139,7 +139,7 @@ def test_publishing_asks_first_and_warns_over_the_slot(page):
 
 
 def test_stop_editing_reads_like_a_person_wrote_it(page, guard):
-    sign_in(page, "/guide/stops/pishpek-station/edit")
+    sign_in(page, "/guide/tours/interhelpo/stops/pishpek-station/edit")
     summary = page.locator("fieldset[lang=en]").get_by_label("Summary (one line)")
     expect(summary).to_have_js_property("tagName", "TEXTAREA")
     summary.fill("Where the Interhelpo train <em>arrived</em> in 1925.")
@@ -156,10 +156,10 @@ def test_stop_editing_reads_like_a_person_wrote_it(page, guard):
         "Пишпек"
     )
     view_shot(page, "stop-preview")
-    page.goto("/stops/pishpek-station")
+    page.goto("/tours/interhelpo/stops/pishpek-station")
     expect(page.locator(".story-summary")).not_to_contain_text("<em>")
 
-    page.goto("/guide/stops/pishpek-station/edit")
+    page.goto("/guide/tours/interhelpo/stops/pishpek-station/edit")
     radius = page.get_by_label("Arrival radius in metres (20–300)")
     radius.fill("5")
     page.get_by_role("button", name="Save").click()
@@ -177,7 +177,7 @@ def test_stop_editing_reads_like_a_person_wrote_it(page, guard):
 
 
 def test_the_route_sheet_prints_distances_and_streets(page):
-    sign_in(page, "/guide/plan")
+    sign_in(page, "/guide/tours/interhelpo/plan")
     page.get_by_label(re.compile("^Name, e.g.")).fill("all stops")
     page.get_by_role("button", name="Save variant").click()
     page.locator('.variant[data-variant="all stops"]').get_by_role(
@@ -199,11 +199,11 @@ def test_the_route_sheet_prints_distances_and_streets(page):
 def test_guide_text_reaches_the_map_as_text(page):
     """A stop name with markup in it shows as written, in the list and on the map."""
     name = 'Fučík Park <img src=x onerror="window.hit=1"> <b>and</b> Street'
-    sign_in(page, "/guide/stops/fucik-street/edit")
+    sign_in(page, "/guide/tours/interhelpo/stops/fucik-street/edit")
     page.locator("fieldset[lang=en]").get_by_label("Name").fill(name)
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".notice")).to_contain_text("Saved")
-    page.goto("/guide/plan")
+    page.goto("/guide/tours/interhelpo/plan")
     number = str(plan_order(page).index("fucik-street"))
     page.locator("#plan-map .stop-pin", has_text=number).first.hover()
     tooltip = page.locator(".leaflet-tooltip")

@@ -94,8 +94,10 @@ def total_min(page):
 
 
 def test_sign_in_and_wrong_password(page, guard):
-    page.goto("/guide/plan")
-    expect(page).to_have_url(re.compile(r"/guide/login\?next=/guide/plan"))
+    page.goto("/guide/tours/interhelpo/plan")
+    expect(page).to_have_url(
+        re.compile(r"/guide/login\?next=/guide/tours/interhelpo/plan")
+    )
     page.get_by_label("User name").fill("anna")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
@@ -104,7 +106,7 @@ def test_sign_in_and_wrong_password(page, guard):
     guard.console_errors[:] = [e for e in guard.console_errors if "401" not in e]
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/guide/plan$"))
+    expect(page).to_have_url(re.compile(r"/guide/tours/interhelpo/plan$"))
     expect(page.get_by_role("heading", name="Plan the route")).to_be_visible()
 
 
@@ -133,7 +135,7 @@ def test_anonymous_visitors_are_refused_everywhere_under_guide(page, server):
 
 
 def test_plan_reorder_best_order_save_publish(page, guard):
-    sign_in(page, "/guide/plan")
+    sign_in(page, "/guide/tours/interhelpo/plan")
     start = plan_order(page)
     assert start[0] == "meeting-point" and len(start) == 7
     first_total = total_min(page)
@@ -196,7 +198,7 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     shot(page, "plan-published")
 
     # The public map now walks this order, without the left-out stop.
-    page.goto("/")
+    page.goto("/tours/interhelpo/")
     links = page.locator(".stop-list a.stop-link").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
@@ -210,7 +212,7 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     )
 
     # The printable route sheet of the variant.
-    page.goto("/guide/plan")
+    page.goto("/guide/tours/interhelpo/plan")
     page.locator('.variant[data-variant="short"]').get_by_role(
         "link", name="Route sheet"
     ).click()
@@ -233,7 +235,7 @@ def test_calibration_with_scripted_geolocation(browser, server, guard):
         geolocation={"latitude": 42.86870, "longitude": 74.55745, "accuracy": 35},
     )
     page = context.new_page()
-    sign_in(page, "/guide/stops/frunze-plant-gate/calibrate")
+    sign_in(page, "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate")
     page.get_by_role("button", name="Use my position").click()
     expect(page.locator("#reading")).to_contain_text("±35 m")
     expect(page.locator("#poor")).to_be_visible()
@@ -255,7 +257,7 @@ def test_calibration_with_scripted_geolocation(browser, server, guard):
     expect(page.locator(".audit-log li")).to_contain_text("anna")
     shot(page, "calibrate-done")
 
-    page.goto("/stops/frunze-plant-gate")
+    page.goto("/tours/interhelpo/stops/frunze-plant-gate")
     expect(page.locator("main")).to_contain_text("Field-verified by a guide")
     page.close()
     context.close()
@@ -274,7 +276,7 @@ def test_calibration_with_scripted_geolocation(browser, server, guard):
     ],
 )
 def test_bad_track_uploads_are_explained(page, guard, name, message):
-    sign_in(page, "/guide/track/")
+    sign_in(page, "/guide/tours/interhelpo/track/")
     page.get_by_label("GPX file").set_input_files(str(TRACKS / name))
     page.get_by_role("button", name="Upload and review").click()
     expect(page.locator("#track-error")).to_contain_text(message)
@@ -286,7 +288,7 @@ def test_bad_track_uploads_are_explained(page, guard, name, message):
 
 
 def test_good_track_is_reviewed_and_replaces_the_path(page, server):
-    sign_in(page, "/guide/track/")
+    sign_in(page, "/guide/tours/interhelpo/track/")
     page.get_by_label("GPX file").set_input_files(str(TRACKS / "walk.gpx"))
     page.get_by_role("button", name="Upload and review").click()
     expect(page.get_by_role("heading", name="Review the walked path")).to_be_visible()
@@ -296,7 +298,7 @@ def test_good_track_is_reviewed_and_replaces_the_path(page, server):
     expect(page.locator("div.notice")).to_contain_text("now is the tour's path")
     import json
 
-    with urllib.request.urlopen(server.url + "/api/route") as response:
+    with urllib.request.urlopen(server.url + "/api/tours/interhelpo/route") as response:
         legs = json.load(response)["features"]
     assert legs and not any(leg["properties"]["approximate"] for leg in legs)
 
@@ -308,7 +310,7 @@ def test_live_walk_guest_follows_the_guide(browser, server, guard):
     import json
 
     # Whatever route is published now (another test may have published one).
-    with urllib.request.urlopen(server.url + "/api/stops") as response:
+    with urllib.request.urlopen(server.url + "/api/tours/interhelpo/stops") as response:
         ids = [f["properties"]["id"] for f in json.load(response)["features"]]
     guide_context = phone(
         browser,
@@ -319,7 +321,7 @@ def test_live_walk_guest_follows_the_guide(browser, server, guard):
     )
     guest_context = phone(browser, server, guard)
     guide = guide_context.new_page()
-    sign_in(guide, "/guide/live")
+    sign_in(guide, "/guide/tours/interhelpo/live")
     guide.get_by_role("button", name="Start a live walk").click()
     code = guide.get_by_test_id("live-code").inner_text()
     assert re.fullmatch(r"[A-Z2-9]{6}", code)
@@ -365,11 +367,11 @@ def test_live_walk_guest_follows_the_guide(browser, server, guard):
 
 
 def test_check_page_edit_and_russian(page, guard):
-    sign_in(page, "/guide/check")
+    sign_in(page, "/guide/tours/interhelpo/check")
     expect(page.locator("main p[role=status]")).to_contain_text("error")
     shot(page, "check")
 
-    page.goto("/guide/stops/")
+    page.goto("/guide/tours/interhelpo/stops/")
     page.locator(".variant", has_text="Osh Bazaar").get_by_role(
         "link", name="Edit"
     ).click()
@@ -386,11 +388,11 @@ def test_check_page_edit_and_russian(page, guard):
         "The arrival radius must be between 20 and 300 m."
     )
     guard.console_errors[:] = [e for e in guard.console_errors if "422" not in e]
-    page.goto("/stops/osh-bazaar")
+    page.goto("/tours/interhelpo/stops/osh-bazaar")
     expect(page.locator("main")).to_contain_text("where to go next")
 
-    page.goto("/guide/plan?lang=ru")
+    page.goto("/guide/tours/interhelpo/plan?lang=ru")
     expect(page.get_by_role("heading", name="Спланировать маршрут")).to_be_visible()
     expect(page.get_by_role("button", name="Лучший порядок")).to_be_visible()
     shot(page, "plan-ru")
-    page.goto("/guide/plan?lang=en")
+    page.goto("/guide/tours/interhelpo/plan?lang=en")

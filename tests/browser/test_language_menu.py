@@ -42,7 +42,7 @@ def fits(page, locator, width: int) -> None:
 def test_menu_switches_to_each_language_on_a_phone(phone, lang):
     page, width = phone
     start = next(code for code in DECLARED if code != lang)
-    page.goto(f"/stops/pishpek-station?lang={start}")
+    page.goto(f"/tours/interhelpo/stops/pishpek-station?lang={start}")
     menu = page.locator("[data-language-menu]")
     summary = menu.locator("summary")
     expect(summary).to_contain_text(language_name(start))
@@ -68,13 +68,13 @@ def test_menu_switches_to_each_language_on_a_phone(phone, lang):
         language_name(lang)
     )
     # The choice is remembered: a page without ?lang= keeps it.
-    page.goto("/about")
+    page.goto("/tours/interhelpo/about")
     expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
 def test_menu_works_by_keyboard_and_closes_with_escape(phone):
     page, _width = phone
-    page.goto("/about?lang=en")
+    page.goto("/tours/interhelpo/about?lang=en")
     # The menu button opens the site's menu from the keyboard too.
     menu_button = page.locator("#menu-button")
     menu_button.focus()

@@ -89,7 +89,7 @@ def spoken(page):
 
 def test_reads_the_story_only_after_a_tap(speech_page):
     page = speech_page
-    page.goto("/stops/pishpek-station")
+    page.goto("/tours/interhelpo/stops/pishpek-station")
     listen = page.get_by_role("button", name="Listen", exact=True)
     expect(listen).to_be_visible()
     assert spoken(page) == []  # never on its own
@@ -126,7 +126,7 @@ def test_reads_the_story_only_after_a_tap(speech_page):
 
 def test_russian_page_reads_with_a_russian_voice(speech_page):
     page = speech_page
-    page.goto("/stops/pishpek-station?lang=ru")
+    page.goto("/tours/interhelpo/stops/pishpek-station?lang=ru")
     page.get_by_role("button", name="Слушать").click()
     first = spoken(page)[0]
     assert first["lang"] == "ru-RU" and first["voice"] == "Russian"
@@ -140,7 +140,7 @@ def test_russian_page_reads_with_a_russian_voice(speech_page):
 )
 def test_no_voice_for_the_language_says_so(speech_page):
     page = speech_page
-    page.goto("/stops/pishpek-station?lang=ru")
+    page.goto("/tours/interhelpo/stops/pishpek-station?lang=ru")
     # Said before any tap, and Listen cannot start an English voice instead.
     expect(page.locator("[data-listen-note]")).to_have_text(
         "На этом телефоне нет голоса для чтения вслух на этом языке."
@@ -159,7 +159,7 @@ ENGLISH_ONLY = '[{ name: "English", lang: "en-US", default: true }]'
 @pytest.mark.parametrize("lang", DECLARED)
 def test_each_language_is_read_with_its_own_voice(speech_page, lang):
     page = speech_page
-    page.goto(f"/stops/pishpek-station?lang={lang}")
+    page.goto(f"/tours/interhelpo/stops/pishpek-station?lang={lang}")
     page.locator("[data-listen-play]").click()
     first = spoken(page)[0]
     assert first == {
@@ -173,7 +173,7 @@ def test_each_language_is_read_with_its_own_voice(speech_page, lang):
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_each_language_without_a_voice_says_so_in_that_language(speech_page, lang):
     page = speech_page
-    page.goto(f"/stops/pishpek-station?lang={lang}")
+    page.goto(f"/tours/interhelpo/stops/pishpek-station?lang={lang}")
     message = gettext("This phone has no voice for reading this language aloud.", lang)
     expect(page.locator("[data-listen-note]")).to_have_text(message)
     expect(page.locator("[data-listen-play]")).to_be_disabled()
@@ -186,7 +186,7 @@ def test_voices_that_load_late_are_used(browser, live_server, guard):
     context.add_init_script(FAKE_SPEECH % "[]")
     context.add_init_script(LATE_VOICES)
     page = context.new_page()
-    page.goto("/stops/pishpek-station?lang=ru")
+    page.goto("/tours/interhelpo/stops/pishpek-station?lang=ru")
     page.evaluate("window.__voicesArrive()")
     play = page.locator("[data-listen-play]")
     expect(play).to_be_enabled()
@@ -201,7 +201,7 @@ def test_voices_that_load_late_are_used(browser, live_server, guard):
 
 def test_arriving_on_the_walk_stops_reading(speech_page):
     page = speech_page
-    page.goto("/walk")
+    page.goto("/tours/interhelpo/walk")
     page.locator("#walk-sheet-toggle").click()  # "I am here" is in the walk's sheet
     page.get_by_role("button", name="I am here").click()
     story = page.locator(".walk-story-item:visible")
@@ -216,9 +216,9 @@ def test_arriving_on_the_walk_stops_reading(speech_page):
 def test_read_aloud_on_arrival_starts_the_story_by_itself(browser, live_server, guard):
     """The walker turns "read stories aloud" on with a tap (which also unlocks
     speech); arriving by GPS then reads the stop's story with no further tap."""
-    stops = json.loads(urllib.request.urlopen(live_server.url + "/api/stops").read())[
-        "features"
-    ]
+    stops = json.loads(
+        urllib.request.urlopen(live_server.url + "/api/tours/interhelpo/stops").read()
+    )["features"]
     meeting = stops[0]["geometry"]["coordinates"]
     context = new_phone_context(
         browser,
@@ -235,7 +235,7 @@ def test_read_aloud_on_arrival_starts_the_story_by_itself(browser, live_server, 
     context.add_init_script(FAKE_SPEECH % VOICES)
     try:
         page = context.new_page()
-        page.goto("/walk")
+        page.goto("/tours/interhelpo/walk")
         page.locator("#walk-sheet-toggle").click()
         switch = page.get_by_role("button", name="Read stories aloud on arrival")
         expect(switch).to_have_attribute("aria-pressed", "false")

@@ -35,7 +35,7 @@ def server(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("media-instance"))
     add_guide(server, "anna")
     server.start()
-    with urllib.request.urlopen(server.url + "/api/stops") as answer:
+    with urllib.request.urlopen(server.url + "/api/tours/interhelpo/stops") as answer:
         features = json.load(answer)["features"]
     STOP.update(features[1]["properties"])
     OTHER.update(features[2]["properties"])
@@ -100,7 +100,7 @@ def uploaded(browser, server):
     context = new_phone_context(browser, server.url, guard, locale="en-US")
     page = context.new_page()
     sign_in(page)
-    page.goto(f"/guide/stops/{STOP['id']}/media")
+    page.goto(f"/guide/tours/interhelpo/stops/{STOP['id']}/media")
     page.locator("#photo-file").set_input_files(
         [jpeg_file("IMG_0001.jpg", 1), jpeg_file("IMG_0002.jpg", 2)]
     )
@@ -130,7 +130,7 @@ def uploaded(browser, server):
     )
     expect(page.locator("#photo-list > li")).to_have_count(2)
 
-    page.goto(f"/guide/stops/{OTHER['id']}/media")
+    page.goto(f"/guide/tours/interhelpo/stops/{OTHER['id']}/media")
     page.locator("#photo-file").set_input_files([jpeg_file("IMG_0003.jpg", 3)])
     fill_card(page.locator("#upload-cards > li").nth(0), "A wall", "Стена")
     page.get_by_role("button", name="Add photo").click()
@@ -155,7 +155,7 @@ def test_a_guest_sees_the_photo_without_gps_and_hears_the_narration(
                 if (!e.hadRecentInput) window.__shifts.push(e.value);
         }).observe({type: "layout-shift", buffered: true});"""
     )
-    page.goto(f"/stops/{STOP['id']}")
+    page.goto(f"/tours/interhelpo/stops/{STOP['id']}")
     images = page.locator(".photos img")
     expect(images).to_have_count(2)
     first = images.first
@@ -226,7 +226,7 @@ def test_a_guest_sees_the_photo_without_gps_and_hears_the_narration(
 
 def test_russian_page_has_russian_alt_text_and_the_phone_voice(uploaded, phone, guard):
     page = phone().new_page()
-    page.goto(f"/stops/{STOP['id']}?lang=ru")
+    page.goto(f"/tours/interhelpo/stops/{STOP['id']}?lang=ru")
     expect(page.locator(".photos img").first).to_have_attribute(
         "alt", "Рабочие у ворот"
     )
@@ -239,7 +239,7 @@ def test_russian_page_has_russian_alt_text_and_the_phone_voice(uploaded, phone, 
 def test_the_saved_walk_has_its_photos_and_recording_offline(uploaded, phone, guard):
     context = phone()
     page = context.new_page()
-    page.goto("/walk")
+    page.goto("/tours/interhelpo/walk")
     expect(page.locator("#offline-status[data-state='ready']")).to_be_visible(
         timeout=30_000
     )
@@ -257,12 +257,12 @@ def test_the_saved_walk_has_its_photos_and_recording_offline(uploaded, phone, gu
 
     context.set_offline(True)
     for stop in (STOP, OTHER):
-        page.goto(f"/stops/{stop['id']}")
+        page.goto(f"/tours/interhelpo/stops/{stop['id']}")
         expect(page.get_by_role("heading", level=1)).to_have_text(stop["name"]["en"])
         page.locator(".photos img").last.scroll_into_view_if_needed()
         page.wait_for_function(ALL_LOADED)
         expect(page.locator(".photo-placeholder")).to_have_count(0)
-    page.goto(f"/stops/{STOP['id']}")
+    page.goto(f"/tours/interhelpo/stops/{STOP['id']}")
     page.locator("[data-narration-audio]").evaluate("(a) => a.play()")
     page.wait_for_function(
         "() => document.querySelector('[data-narration-audio]').currentTime > 0.3"
@@ -274,12 +274,12 @@ def test_the_saved_walk_has_its_photos_and_recording_offline(uploaded, phone, gu
 def test_photos_not_saved_show_their_alt_text_offline(uploaded, phone, guard):
     context = phone()
     page = context.new_page()
-    page.goto("/about")
+    page.goto("/tours/interhelpo/about")
     expect(page.locator("#offline-status[data-state='ready']")).to_be_visible(
         timeout=30_000
     )
     context.set_offline(True)
-    page.goto(f"/stops/{OTHER['id']}")
+    page.goto(f"/tours/interhelpo/stops/{OTHER['id']}")
     placeholder = page.locator(".photo-placeholder")
     page.locator(".photos").scroll_into_view_if_needed()
     expect(placeholder).to_have_count(1)
@@ -306,7 +306,9 @@ def test_read_aloud_on_arrival_plays_the_recording(browser, server, uploaded, gu
         permissions=["geolocation"],
     )
     try:
-        with urllib.request.urlopen(server.url + "/api/stops") as answer:
+        with urllib.request.urlopen(
+            server.url + "/api/tours/interhelpo/stops"
+        ) as answer:
             where = {
                 f["properties"]["id"]: f["geometry"]["coordinates"]
                 for f in json.load(answer)["features"]
@@ -316,7 +318,7 @@ def test_read_aloud_on_arrival_plays_the_recording(browser, server, uploaded, gu
             {"latitude": lat + 0.004, "longitude": lon, "accuracy": 8}
         )
         page = context.new_page()
-        page.goto("/walk")
+        page.goto("/tours/interhelpo/walk")
         page.locator("#walk-sheet-toggle").click()
         page.get_by_role("button", name="Read stories aloud on arrival").click()
         page.locator("#walk-sheet-toggle").click()

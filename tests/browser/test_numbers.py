@@ -35,7 +35,7 @@ def babel_pattern(options: dict[str, int]) -> str:
 
 @pytest.mark.parametrize("lang", DECLARED)
 def test_numbers_are_written_as_babel_writes_them(page, live_server, lang):
-    page.goto(f"/about?lang={lang}")
+    page.goto(f"/tours/interhelpo/about?lang={lang}")
     written = page.evaluate(
         "(cases) => cases.map(([options, value]) =>"
         " window.pageNumberFormat(options).format(value))",
@@ -66,7 +66,7 @@ def test_the_walk_starts_without_intl(context, live_server):
     # The first Intl.NumberFormat costs a slow phone ~80 ms in the walk's first task.
     context.add_init_script(COUNT_INTL)
     page = context.new_page()
-    page.goto("/walk?lang=ru")
+    page.goto("/tours/interhelpo/walk?lang=ru")
     progress = page.locator("#walk-progress")
     # The progress line is drawn: "0 м пройдено, осталось 4,4 км" or the like.
     page.wait_for_function("document.getElementById('walk-progress').textContent")

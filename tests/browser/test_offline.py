@@ -43,7 +43,7 @@ def fresh_context(browser, live_server, guard):
 
 def test_whole_tour_works_offline_after_one_visit(fresh_context, guard, live_server):
     page = fresh_context.new_page()
-    page.goto("/")
+    page.goto("/tours/interhelpo/")
     status = wait_ready(page)
     assert status["ready"] is True and status["missing"] == []
     # The tiles shown before the worker took over are handed to it.
@@ -54,7 +54,9 @@ def test_whole_tour_works_offline_after_one_visit(fresh_context, guard, live_ser
     )
     tiles_online = guard.tiles
     assert tiles_online > 0
-    stops = json.loads(fetch_text(page, "/api/stops")["body"])["features"]
+    stops = json.loads(fetch_text(page, "/api/tours/interhelpo/stops")["body"])[
+        "features"
+    ]
 
     fresh_context.set_offline(True)
     page.reload()
@@ -67,23 +69,23 @@ def test_whole_tour_works_offline_after_one_visit(fresh_context, guard, live_ser
     story = stops[3]["properties"]
     page.get_by_role("link", name=story["name"]["en"]).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(story["name"]["en"])
-    page.goto(f"/stops/{story['id']}?lang=ru")
+    page.goto(f"/tours/interhelpo/stops/{story['id']}?lang=ru")
     expect(page.get_by_role("heading", level=1)).to_have_text(story["name"]["ru"])
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     # The language chosen offline sticks for the next page, as it does online.
-    page.goto("/about")
+    page.goto("/tours/interhelpo/about")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
-    page.goto("/walk?lang=en")
+    page.goto("/tours/interhelpo/walk?lang=en")
     expect(page.get_by_role("button", name="Start the walk")).to_be_visible()
 
-    gpx = fetch_text(page, "/tour.gpx")
+    gpx = fetch_text(page, "/tours/interhelpo/tour.gpx")
     assert gpx["status"] == 200
     assert gpx["type"].startswith("application/gpx+xml")
     parsed = gpxpy.parse(gpx["body"])
     assert len(parsed.waypoints) == len(stops)
     for waypoint, stop in zip(parsed.waypoints, stops, strict=True):
         assert stop["properties"]["name"]["en"] in waypoint.name
-    route = json.loads(fetch_text(page, "/api/route")["body"])
+    route = json.loads(fetch_text(page, "/api/tours/interhelpo/route")["body"])
     assert len(route["features"]) == len(stops) - 1
     fresh_context.set_offline(False)
     guard.check()
@@ -94,7 +96,7 @@ def test_language_cookie_is_not_changed_by_saving(fresh_context, live_server):
     page.goto("/?lang=en")
     wait_ready(page)
     # Saving fetched every page in Russian too; the visitor's choice is still English.
-    page.goto("/about")
+    page.goto("/tours/interhelpo/about")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
@@ -105,12 +107,14 @@ def test_positions_are_never_stored(fresh_context, live_server):
     wait_ready(page)
     here = "42.87512,74.58901"
     for path in (
-        f"/api/route?from={here}&to=meeting-point",
-        f"/api/route?to={here}&from=meeting-point&lang=ru",
-        f"/route.gpx?from={here}&to=meeting-point",
+        f"/api/tours/interhelpo/route?from={here}&to=meeting-point",
+        f"/api/tours/interhelpo/route?to={here}&from=meeting-point&lang=ru",
+        f"/tours/interhelpo/route.gpx?from={here}&to=meeting-point",
     ):
         assert fetch_text(page, path)["status"] == 200, path
-    page.goto("/about")  # give the worker time to store what it would store
+    page.goto(
+        "/tours/interhelpo/about"
+    )  # give the worker time to store what it would store
     stored = page.evaluate(
         """async () => {
             const urls = [];
@@ -121,7 +125,9 @@ def test_positions_are_never_stored(fresh_context, live_server):
             return urls;
         }"""
     )
-    assert any("/api/route" in url for url in stored)  # the tour's own path is
+    assert any(
+        "/api/tours/interhelpo/route" in url for url in stored
+    )  # the tour's own path is
     assert [url for url in stored if "42.875" in url or "from=" in url] == []
 
 
@@ -144,11 +150,13 @@ def deploy(tmp_path_factory):
 def test_new_deploy_is_picked_up(browser, guard, deploy, tmp_path):
     first = tmp_path / "v1"
     shutil.copytree(ROOT / "tour_data", first)
+    # A second tour that this deploy does not touch: its offline copy must stay.
+    shutil.copytree(first / "interhelpo", first / "second")
     server = deploy(first)
     context = new_phone_context(browser, server.url, guard, locale="en-US")
     try:
         page = context.new_page()
-        page.goto("/stops/pishpek-station")
+        page.goto("/tours/interhelpo/stops/pishpek-station")
         old = wait_ready(page)
         heading = page.get_by_role("heading", level=1)
         expect(heading).to_have_text("Pishpek station (today Bishkek-1)")
@@ -156,7 +164,7 @@ def test_new_deploy_is_picked_up(browser, guard, deploy, tmp_path):
         # Deploy a corrected story on the same address.
         second = tmp_path / "v2"
         shutil.copytree(first, second)
-        stops_file = second / "stops.geojson"
+        stops_file = second / "interhelpo" / "stops.geojson"
         stops_file.write_text(
             stops_file.read_text(encoding="utf-8").replace(
                 '"en": "Pishpek station (today Bishkek-1)"',
@@ -179,11 +187,20 @@ def test_new_deploy_is_picked_up(browser, guard, deploy, tmp_path):
             new["version"]
         )
         caches = page.evaluate("caches.keys()")
-        assert f"tour-{new['version']}" in caches
-        assert f"tour-{old['version']}" not in caches
+        old_caches, new_caches = set(old["caches"]), set(new["caches"])
+        changed = {name for name in new_caches if name.startswith("tour-interhelpo-")}
+        assert changed and not changed & old_caches  # the changed tour: a new copy
+        assert (
+            not old_caches
+            - new_caches
+            - {name for name in old_caches if name.startswith("tour-interhelpo-")}
+        )  # the other tour and the shell: the same copies as before
+        assert any(name.startswith("tour-second-") for name in new_caches)
+        assert set(caches) >= new_caches
+        assert not (old_caches - new_caches) & set(caches)  # the old copy is gone
 
         context.set_offline(True)
-        page.goto("/stops/pishpek-station")
+        page.goto("/tours/interhelpo/stops/pishpek-station")
         expect(heading).to_have_text("Pishpek station, now Bishkek-1")
         context.set_offline(False)
         guard.check()
@@ -202,7 +219,7 @@ def test_tile_cache_keeps_to_its_bound(browser, guard, deploy):
     context = new_phone_context(browser, server.url, guard, locale="en-US")
     try:
         page = context.new_page()
-        page.goto("/")
+        page.goto("/tours/interhelpo/")
         wait_ready(page)
         page.reload()  # now the worker sees the tiles
         expect(page.locator(".leaflet-tile-loaded").first).to_be_visible()
@@ -232,7 +249,7 @@ def test_tour_area_download_when_the_tile_server_allows_it(browser, guard, deplo
     context = new_phone_context(browser, server.url, guard, locale="en-US")
     try:
         page = context.new_page()
-        page.goto("/walk")
+        page.goto("/tours/interhelpo/walk")
         wait_ready(page)
         page.locator("#walk-sheet-toggle").click()  # the walk's sheet holds it
         page.get_by_role("button", name="Make the tour area available offline").click()

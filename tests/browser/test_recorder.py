@@ -53,7 +53,7 @@ def test_a_guide_records_listens_back_and_keeps_the_narration(
     context.grant_permissions(["microphone"], origin=server.url)
     page = context.new_page()
     sign_in(page)
-    page.goto(f"/guide/stops/{STOP}/media")
+    page.goto(f"/guide/tours/interhelpo/stops/{STOP}/media")
     english = page.locator('[data-voice="en"] [data-recorder]')
     expect(english).to_be_visible()
     english.locator("[data-rec-start]").click()

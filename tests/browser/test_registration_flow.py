@@ -47,9 +47,9 @@ def test_register_see_seats_drop_download_ics_and_cancel(
 ):
     page = phone
     _, date_id = dates_server
-    page.goto("/about")
+    page.goto("/tours/interhelpo/about")
     expect(page.locator(f'[data-date-id="{date_id}"]')).to_contain_text("8 seats left")
-    page.goto("/dates")
+    page.goto("/tours/interhelpo/dates")
     item = page.locator(f'[data-date-id="{date_id}"]')
     expect(item).to_contain_text("8 seats left")
     page.screenshot(path=str(SHOTS / "dates-1-list.png"))
@@ -88,7 +88,7 @@ def test_register_see_seats_drop_download_ics_and_cancel(
     assert code in str(event["description"])
     confirmation_url = page.url
 
-    page.goto("/dates")
+    page.goto("/tours/interhelpo/dates")
     expect(page.locator(f'[data-date-id="{date_id}"]')).to_contain_text("5 seats left")
 
     page.goto(confirmation_url)
@@ -97,21 +97,21 @@ def test_register_see_seats_drop_download_ics_and_cancel(
     page.get_by_role("button", name="Yes, cancel it").click()
     expect(page.get_by_role("heading", name="Registration cancelled")).to_be_visible()
     page.screenshot(path=str(SHOTS / "dates-6-cancelled.png"), full_page=True)
-    page.goto("/dates")
+    page.goto("/tours/interhelpo/dates")
     expect(page.locator(f'[data-date-id="{date_id}"]')).to_contain_text("8 seats left")
 
 
 def test_cancel_by_typed_code_in_russian(phone, dates_server):
     page = phone
     _, date_id = dates_server
-    page.goto(f"/dates/{date_id}/register?lang=ru")
+    page.goto(f"/tours/interhelpo/dates/{date_id}/register?lang=ru")
     page.get_by_label("Ваше имя").fill("Бакыт")
     page.get_by_label("Электронная почта").fill("bakyt@example.kg")
     page.get_by_label("Я согласен").check()
     page.get_by_role("button", name="Записаться").click()
     expect(page.get_by_role("heading", name="Вы записаны")).to_be_visible()
     code = page.locator("#registration-code").inner_text()
-    page.goto("/dates/cancel")
+    page.goto("/tours/interhelpo/dates/cancel")
     page.get_by_label("Ваш код").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name="Найти мою запись").click()
     page.get_by_role("button", name="Да, отменить").click()
@@ -142,7 +142,7 @@ def test_guide_sees_registrations_and_marks_attendance(phone, dates_server):
         cwd=ROOT, env=server.env, check=True, capture_output=True,
     )  # fmt: skip
     page = phone
-    page.goto(f"/dates/{date_id}/register")
+    page.goto(f"/tours/interhelpo/dates/{date_id}/register")
     page.get_by_label("Your name").fill("שלום <b>Guest</b> 👋")
     page.get_by_label("Phone").fill("+996 700 123 456")
     page.get_by_label("Number of people").fill("2")
@@ -150,8 +150,10 @@ def test_guide_sees_registrations_and_marks_attendance(phone, dates_server):
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("heading", name="You are registered")).to_be_visible()
 
-    page.goto(f"/guide/dates/{date_id}")
-    expect(page).to_have_url(f"{server.url}/guide/login?next=/guide/dates/{date_id}")
+    page.goto(f"/guide/tours/interhelpo/dates/{date_id}")
+    expect(page).to_have_url(
+        f"{server.url}/guide/login?next=/guide/tours/interhelpo/dates/{date_id}"
+    )
     page.get_by_label("User name").fill("aida")
     page.get_by_label("Password").fill("walk-the-line-1925")
     page.get_by_role("button", name="Sign in").click()

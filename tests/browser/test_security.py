@@ -71,14 +71,14 @@ def no_injected_image(page):
 
 def test_a_stop_named_as_html_stays_text(page, guard):
     sign_in(page)
-    page.goto(f"/guide/stops/{STOP}/edit")
+    page.goto(f"/guide/tours/interhelpo/stops/{STOP}/edit")
     page.locator("#name_en").fill(PAYLOAD)
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".notice")).to_contain_text("Saved")
     no_injected_image(page)
 
     # The review map's tooltips carry every stop's name.
-    page.goto("/guide/track/")
+    page.goto("/guide/tours/interhelpo/track/")
     page.get_by_label("GPX file").set_input_files(str(TRACK))
     page.get_by_role("button", name="Upload and review").click()
     expect(page.get_by_role("heading", name="Review the walked path")).to_be_visible()
@@ -90,7 +90,12 @@ def test_a_stop_named_as_html_stays_text(page, guard):
     no_injected_image(page)
 
     # The stop's own page, the walk, the guides' lists.
-    for path in (f"/stops/{STOP}", "/walk", "/guide/stops/", "/guide/plan"):
+    for path in (
+        f"/tours/interhelpo/stops/{STOP}",
+        "/tours/interhelpo/walk",
+        "/guide/tours/interhelpo/stops/",
+        "/guide/tours/interhelpo/plan",
+    ):
         page.goto(path)
         expect(page.locator("main")).to_contain_text(PAYLOAD)
         no_injected_image(page)
@@ -100,24 +105,24 @@ def public_and_guide_pages(server) -> list[str]:
     """Every page of the site with a real id, guide tools included."""
     return [
         "/",
-        "/about",
-        "/walk",
-        f"/stops/{STOP}",
-        "/dates",
-        "/dates/cancel",
+        "/tours/interhelpo/about",
+        "/tours/interhelpo/walk",
+        f"/tours/interhelpo/stops/{STOP}",
+        "/tours/interhelpo/dates",
+        "/tours/interhelpo/dates/cancel",
         "/events",
         "/live",
         "/guide/",
-        "/guide/check",
-        "/guide/dates",
-        "/guide/dates/new",
+        "/guide/tours/interhelpo/check",
+        "/guide/tours/interhelpo/dates",
+        "/guide/tours/interhelpo/dates/new",
         "/guide/events",
-        "/guide/live",
-        "/guide/plan",
-        "/guide/stops/",
-        f"/guide/stops/{STOP}/edit",
-        f"/guide/stops/{STOP}/calibrate",
-        "/guide/track/",
+        "/guide/tours/interhelpo/live",
+        "/guide/tours/interhelpo/plan",
+        "/guide/tours/interhelpo/stops/",
+        f"/guide/tours/interhelpo/stops/{STOP}/edit",
+        f"/guide/tours/interhelpo/stops/{STOP}/calibrate",
+        "/guide/tours/interhelpo/track/",
     ]
 
 
@@ -125,11 +130,11 @@ def public_and_guide_pages(server) -> list[str]:
 def test_no_page_violates_the_policy(page, guard, server, lang):
     sign_in(page)
     # A date, an event with a venue and a live walk, so that their pages exist.
-    page.goto("/guide/dates/new")
+    page.goto("/guide/tours/interhelpo/dates/new")
     page.locator("#day").fill("2031-05-01")
     page.locator("#start").fill("10:00")
     page.locator("form.stack-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/guide/dates/\d+$"))
+    page.wait_for_url(re.compile(r"/guide/tours/interhelpo/dates/\d+$"))
     date_page = page.url
     page.goto("/guide/events")
     page.locator("#title").fill("Concert")
@@ -138,15 +143,19 @@ def test_no_page_violates_the_policy(page, guard, server, lang):
     page.locator("#lat").fill("42.875")
     page.locator("#lon").fill("74.59")
     page.locator("form.stack-form button[type=submit]").click()
-    page.goto("/guide/live")
-    if not re.search(r"/guide/live/\w+$", page.url):  # none in progress yet
-        page.locator("form[action$='/guide/live/start'] button").click()
-        page.wait_for_url(re.compile(r"/guide/live/\w+$"))
+    page.goto("/guide/tours/interhelpo/live")
+    if not re.search(
+        r"/guide/tours/interhelpo/live/\w+$", page.url
+    ):  # none in progress yet
+        page.locator(
+            "form[action$='/guide/tours/interhelpo/live/start'] button"
+        ).click()
+        page.wait_for_url(re.compile(r"/guide/tours/interhelpo/live/\w+$"))
     live_code = page.url.rsplit("/", 1)[-1]
     paths = public_and_guide_pages(server) + [
         date_page.split(server.url, 1)[1],
         f"/live/{live_code}",
-        f"/guide/live/{live_code}",
+        f"/guide/tours/interhelpo/live/{live_code}",
     ]
     for path in paths:
         response = page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")

@@ -18,7 +18,9 @@ EARTH_M_PER_DEG = 111_195.0
 
 
 def tour_stops(live_server):
-    with urllib.request.urlopen(live_server.url + "/api/stops") as response:
+    with urllib.request.urlopen(
+        live_server.url + "/api/tours/interhelpo/stops"
+    ) as response:
         features = json.load(response)["features"]
     return [
         {
@@ -98,7 +100,7 @@ def gps_context(browser, live_server, guard):
 def walk_page(gps_context, guard):
     page = gps_context.new_page()
     page.clock.set_fixed_time(T0)
-    page.goto("/walk")
+    page.goto("/tours/interhelpo/walk")
     expect(page.locator("#walk-panel")).to_be_visible()
     yield page
     guard.check()
@@ -189,7 +191,7 @@ def test_scripted_walk_in_order(gps_context, walk_page, live_server):
     visited = page.evaluate("Object.keys(window.tourWalk.state().visited)")
     assert visited == arrivals == [s["id"] for s in stops]
     expect(page.locator("#walk-distance")).to_contain_text("You have seen every stop")
-    with urllib.request.urlopen(live_server.url + "/api/tour") as response:
+    with urllib.request.urlopen(live_server.url + "/api/tours/interhelpo") as response:
         plan = round(json.load(response)["totals"]["total_min"])
     expect(page.locator("#walk-coach")).to_have_text(
         f"Walk finished after 45 min (plan: {plan // 60} h {plan % 60} min)."
@@ -296,7 +298,7 @@ def test_denied_location_falls_back_to_manual_mode(browser, live_server, guard):
     context = new_phone_context(browser, live_server.url, guard, locale="en-US")
     try:
         page = context.new_page()
-        page.goto("/walk")
+        page.goto("/tours/interhelpo/walk")
         stops = tour_stops(live_server)
         page.get_by_role("button", name="Start the walk").click()
         gps = page.locator("#walk-gps")
@@ -332,7 +334,7 @@ def test_denied_location_falls_back_to_manual_mode(browser, live_server, guard):
 def test_deep_link_sets_the_target_and_shows_its_story(page, live_server):
     stops = tour_stops(live_server)
     target = stops[4]
-    page.goto(f"/walk?stop={target['id']}")
+    page.goto(f"/tours/interhelpo/walk?stop={target['id']}")
     expect(heading(page)).to_have_text(f"Next: {target['order']}. {target['name']}")
     expect(shown_story(page)).to_have_attribute("data-stop", target["id"])
     links = page.locator("#walk-map-links a")
@@ -370,7 +372,7 @@ def test_wake_lock_toggle(browser, live_server, guard):
     )
     try:
         page = context.new_page()
-        page.goto("/walk")
+        page.goto("/tours/interhelpo/walk")
         open_sheet(page)
         button = page.locator("#walk-wake")
         expect(button).to_have_attribute("aria-pressed", "false")
@@ -388,7 +390,7 @@ def test_wake_lock_toggle(browser, live_server, guard):
 
 def test_walk_page_in_russian(gps_context, guard, live_server):
     page = gps_context.new_page()
-    page.goto("/walk?lang=ru")
+    page.goto("/tours/interhelpo/walk?lang=ru")
     stops = tour_stops(live_server)
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.get_by_role("button", name="Начать прогулку")).to_be_visible()
@@ -401,7 +403,7 @@ def test_walk_page_in_russian(gps_context, guard, live_server):
 
 def test_offline_sizes_are_written_in_the_page_language(page):
     # The browser's quota always runs to thousands of megabytes with a decimal.
-    page.goto("/walk?lang=cs")
+    page.goto("/tours/interhelpo/walk?lang=cs")
     storage = page.locator("#walk-pack-storage")
     expect(storage).to_have_text(re.compile(r"^Tento web .*\d,\d\s*MB"), timeout=30_000)
     expect(storage).not_to_have_text(re.compile(r"\d\.\d"))
@@ -410,7 +412,7 @@ def test_offline_sizes_are_written_in_the_page_language(page):
 def test_walk_numbers_follow_the_server_locale_data_in_kyrgyz(page):
     # Chromium has no Kyrgyz number data of its own: the decimal comma comes
     # from the page (Babel), as on the server-rendered pages.
-    page.goto("/walk?lang=ky")
+    page.goto("/tours/interhelpo/walk?lang=ky")
     expect(page.locator("html")).to_have_attribute("data-decimal", ",")
     progress = page.locator("#walk-progress")
     expect(progress).to_have_text(re.compile(r"\d,\d км калды"))
@@ -494,7 +496,7 @@ def app_page(gps_context, guard):
     gps_context.add_init_script(SIGNALS)
     page = gps_context.new_page()
     page.clock.set_fixed_time(T0)
-    page.goto("/walk")
+    page.goto("/tours/interhelpo/walk")
     expect(page.locator("#walk-panel")).to_be_visible()
     yield page
     guard.check()
@@ -709,7 +711,7 @@ def test_nothing_overflows_at_320_px_on_the_walk(browser, live_server, guard, la
     )
     try:
         page = context.new_page()
-        page.goto(f"/walk?lang={lang}")
+        page.goto(f"/tours/interhelpo/walk?lang={lang}")
         stops = tour_stops(live_server)
         page.locator("#walk-start").click()
         expect(page.locator("#walk-gps")).to_have_attribute("data-level", "good")

@@ -72,11 +72,11 @@ def guide_page(browser, server, guard, viewport=None):
     options = {"viewport": viewport} if viewport else {}
     context = new_phone_context(browser, server.url, guard, locale="en-US", **options)
     page = context.new_page()
-    page.goto("/guide/login?next=/guide/ratings")
+    page.goto("/guide/login?next=/guide/tours/interhelpo/ratings")
     page.get_by_label("User name").fill("anna")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/guide/ratings$"))
+    page.wait_for_url(re.compile(r"/guide/tours/interhelpo/ratings$"))
     return context, page
 
 
@@ -95,7 +95,7 @@ def test_finish_rate_and_see_it_on_the_guide_page(browser, server, guard):
     )
     page = walker_context.new_page()
     page.clock.set_fixed_time(T0)
-    page.goto("/walk")
+    page.goto("/tours/interhelpo/walk")
     end = page.locator("#walk-end")
     expect(end).to_be_hidden()
 
@@ -122,7 +122,7 @@ def test_finish_rate_and_see_it_on_the_guide_page(browser, server, guard):
     expect(page.locator("#walk-end-time")).to_have_text("1 h 50 min")
     expect(page.locator("#walk-end-stops")).to_have_text("6 of 6 stops")
     expect(end.get_by_role("link", name="Join a guided walk")).to_have_attribute(
-        "href", "/dates"
+        "href", "/tours/interhelpo/dates"
     )
     expect(end.get_by_role("button", name="Share this walk")).to_be_visible()
     no_overflow(page)
@@ -190,7 +190,7 @@ def test_walk_finished_event_brings_its_own_facts(browser, server, guard):
     """walk.js's coming "walk:finished" event: its facts are the summary's."""
     context = new_phone_context(browser, server.url, guard, locale="ru-RU")
     page = context.new_page()
-    page.goto("/walk?lang=ru")
+    page.goto("/tours/interhelpo/walk?lang=ru")
     stops = tour_stops(server)
     visited = [s["id"] for s in stops[:4]]
     page.evaluate(

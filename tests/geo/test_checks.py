@@ -16,7 +16,7 @@ from geo.tour import Leg
 from geo.tour import Position
 
 ROOT = Path(__file__).parents[2]
-SMALL = Path(__file__).parents[1] / "data" / "tour_small"
+SMALL = Path(__file__).parents[1] / "data" / "tours" / "small"
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def replace_stop(tour, stop_id, **changes):
 
 
 def test_the_shipped_tour_has_no_errors():
-    problems = check_tour(load_tour(ROOT / "tour_data"))
+    problems = check_tour(load_tour(ROOT / "tour_data" / "interhelpo"))
     assert not has_errors(problems), [p.message for p in problems]
 
 

@@ -17,7 +17,7 @@ from geo.network import load_network
 from geo.routing import Router
 
 DATA = Path(__file__).parents[1] / "data"
-SMALL_STOPS = DATA / "tour_small" / "stops.geojson"
+SMALL_STOPS = DATA / "tours" / "small" / "stops.geojson"
 
 
 @pytest.fixture

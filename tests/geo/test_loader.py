@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 
 from geo.errors import TourDataError
+from geo.errors import UnknownTourError
 from geo.loader import load_tour
+from geo.loader import load_tours
 
 DATA = Path(__file__).parents[1] / "data"
 
 
 def tour_with_stops(tmp_path: Path, stops_file: str) -> Path:
-    folder = tmp_path / "tour"
-    shutil.copytree(DATA / "tour_small", folder)
+    folder = tmp_path / "tours" / "small"
+    shutil.copytree(DATA / "tours" / "small", folder)
     shutil.copy(DATA / stops_file, folder / "stops.geojson")
     return folder
 
@@ -185,4 +187,93 @@ def test_create_app_fails_fast_on_bad_data(tmp_path):
 
     folder = tour_with_stops(tmp_path, "stops_duplicate_id.geojson")
     with pytest.raises(TourDataError, match="duplicate id"):
-        make_app(tmp_path, TOUR_DATA=str(folder))
+        make_app(tmp_path, TOUR_DATA=str(folder.parent))
+
+
+# ------------------------------------------------------------ the catalogue
+
+
+def two_tours(tmp_path: Path) -> Path:
+    root = tmp_path / "tours"
+    for name in ("small", "second-walk"):
+        shutil.copytree(DATA / "tours" / "small", root / name)
+    return root
+
+
+def test_every_tour_folder_is_a_tour_named_by_its_folder(tmp_path):
+    root = two_tours(tmp_path)
+    (root / ".git-like").mkdir()  # hidden folders are not tours
+    (root / "events.json").write_text("{}")  # site-wide files sit beside them
+    tours = load_tours(root, "small")
+    assert list(tours.tours) == ["second-walk", "small"]
+    assert tours.tour("second-walk").id == "second-walk"
+    assert tours.default.id == "small"
+    with pytest.raises(UnknownTourError):
+        tours.tour("nope")
+
+
+def test_a_single_tour_is_the_default_whatever_its_name(tour_dir):
+    assert load_tours(tour_dir.parent, "interhelpo").default_id == "small"
+
+
+def test_the_shipped_catalogue_has_interhelpo_as_default():
+    tours = load_tours(Path(__file__).parents[2] / "tour_data", "interhelpo")
+    assert tours.default_id == "interhelpo"
+    assert tours.default.title["en"].startswith("The making of industrial Bishkek")
+
+
+def test_a_broken_second_tour_names_its_file_feature_and_field(tmp_path):
+    root = two_tours(tmp_path)
+    shutil.copy(DATA / "stops_missing_name.geojson", root / "small" / "stops.geojson")
+    with pytest.raises(TourDataError) as caught:
+        load_tours(root, "second-walk")
+    assert caught.value.path == str(root / "small" / "stops.geojson")
+    assert "middle" in (caught.value.feature or "")
+    assert caught.value.field == "name"
+
+
+def _break_tour_id(root: Path) -> None:
+    meta = root / "small" / "tour.json"
+    data = json.loads(meta.read_text(encoding="utf-8"))
+    meta.write_text(json.dumps({"id": "small", **data}), encoding="utf-8")
+
+
+def _files_at_the_top(root: Path) -> None:
+    shutil.copy(root / "small" / "tour.json", root / "tour.json")
+
+
+def _bad_folder_name(root: Path) -> None:
+    (root / "small").rename(root / "Small_Walk")
+
+
+def _no_tours(root: Path) -> None:
+    shutil.rmtree(root / "small")
+    shutil.rmtree(root / "second-walk")
+
+
+def _folder_without_tour(root: Path) -> None:
+    (root / "empty").mkdir()
+
+
+@pytest.mark.parametrize(
+    ("damage", "where", "field", "problem"),
+    [
+        (_break_tour_id, "small/tour.json", "id", "its folder name"),
+        (_files_at_the_top, "tours/tour.json", None, "one folder per tour"),
+        (_bad_folder_name, "Small_Walk", None, "must be a slug"),
+        (_no_tours, "tours", None, "no tour folder"),
+        (_folder_without_tour, "empty/tour.json", None, "file not found"),
+    ],
+)
+def test_bad_catalogues_fail_naming_where(tmp_path, damage, where, field, problem):
+    root = two_tours(tmp_path)
+    damage(root)
+    with pytest.raises(TourDataError, match=problem) as caught:
+        load_tours(root, "small")
+    assert caught.value.path.endswith(where)
+    assert caught.value.field == field
+
+
+def test_a_default_that_is_not_among_several_tours_is_refused(tmp_path):
+    with pytest.raises(TourDataError, match="'interhelpo' is not one of second-walk"):
+        load_tours(two_tours(tmp_path), "interhelpo")

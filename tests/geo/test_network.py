@@ -159,7 +159,9 @@ def test_load_network_missing_file(tmp_path):
 
 def test_shared_skeleton_with_connectors(shared_dir):
     skeleton = shared_dir / "geodata" / "bishkek_west_arterials_skeleton.osm"
-    graph = load_network([skeleton, ROOT / "tour_data" / "connectors.osm"])
+    graph = load_network(
+        [skeleton, ROOT / "tour_data" / "interhelpo" / "connectors.osm"]
+    )
     largest = max(nx.connected_components(graph), key=len)
     assert len(largest) > 370
     names = _names(graph)

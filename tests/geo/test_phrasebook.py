@@ -45,7 +45,8 @@ def _english_words() -> set[str]:
 def bazaar_route(shared_dir):
     skeleton = shared_dir / "geodata" / "bishkek_west_arterials_skeleton.osm"
     router = street_router(
-        [skeleton, ROOT / "tour_data" / "connectors.osm"], walking_speed_kmh=4.0
+        [skeleton, ROOT / "tour_data" / "interhelpo" / "connectors.osm"],
+        walking_speed_kmh=4.0,
     )
     return router.route(OSH_BAZAAR, MEETING_POINT)
 
@@ -81,7 +82,9 @@ def test_english_route_names_the_old_avenue(bazaar_route):
 
 
 def test_every_language_the_shipped_tour_declares_has_phrases():
-    tour = json.loads((ROOT / "tour_data" / "tour.json").read_text(encoding="utf-8"))
+    tour = json.loads(
+        (ROOT / "tour_data" / "interhelpo" / "tour.json").read_text(encoding="utf-8")
+    )
     declared = tour["languages"]
     assert "en" in declared
     missing = [lang for lang in declared if phrasebook(lang) is None]

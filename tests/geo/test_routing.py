@@ -37,7 +37,8 @@ def _router(name: str) -> Router:
 def district(shared_dir):
     skeleton = shared_dir / "geodata" / "bishkek_west_arterials_skeleton.osm"
     return street_router(
-        [skeleton, ROOT / "tour_data" / "connectors.osm"], walking_speed_kmh=4.0
+        [skeleton, ROOT / "tour_data" / "interhelpo" / "connectors.osm"],
+        walking_speed_kmh=4.0,
     )
 
 

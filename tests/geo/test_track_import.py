@@ -24,7 +24,7 @@ TRACKS = Path(__file__).parents[1] / "data" / "tracks"
 
 @pytest.fixture(scope="module")
 def tour():
-    return load_tour(ROOT / "tour_data")
+    return load_tour(ROOT / "tour_data" / "interhelpo")
 
 
 def stops_of(tour):

@@ -13,7 +13,7 @@ from tests.booking_support import register
 from tests.booking_support import seats_taken
 
 
-def token(client, url="/guide/dates") -> str:
+def token(client, url="/guide/tours/small/dates") -> str:
     return hidden_fields(client.get(url).get_data(as_text=True))["csrf_token"]
 
 
@@ -24,14 +24,14 @@ def code_of(response) -> str:
 
 def test_guide_home_links_dates_and_events(guide):
     html = guide.get("/guide/").get_data(as_text=True)
-    assert "/guide/dates" in html and "/guide/events" in html
+    assert "/guide/tours/small/dates" in html and "/guide/events" in html
 
 
 def test_create_a_date_with_the_default_price(guide, app):
-    page = guide.get("/guide/dates/new").get_data(as_text=True)
+    page = guide.get("/guide/tours/small/dates/new").get_data(as_text=True)
     assert 'value="700"' in page and 'value="KGS"' in page
     response = guide.post(
-        "/guide/dates/new",
+        "/guide/tours/small/dates/new",
         data={
             **hidden_fields(page),
             "day": "2031-05-04",
@@ -45,15 +45,15 @@ def test_create_a_date_with_the_default_price(guide, app):
         },
     )
     assert response.status_code == 303
-    public = guide.get("/dates").get_data(as_text=True)
+    public = guide.get("/tours/small/dates").get_data(as_text=True)
     assert "12 seats left" in public
     assert "10:30" in public
 
 
 def test_new_date_validation(guide):
-    page = guide.get("/guide/dates/new").get_data(as_text=True)
+    page = guide.get("/guide/tours/small/dates/new").get_data(as_text=True)
     response = guide.post(
-        "/guide/dates/new",
+        "/guide/tours/small/dates/new",
         data={
             **hidden_fields(page),
             "day": "",
@@ -73,7 +73,7 @@ def test_edit_capacity_never_below_seats_taken(guide, app):
     date_id = add_date(app, capacity=5)
     public = app.test_client()
     register(public, date_id, party_size="4")
-    page = guide.get(f"/guide/dates/{date_id}/edit").get_data(as_text=True)
+    page = guide.get(f"/guide/tours/small/dates/{date_id}/edit").get_data(as_text=True)
     fields = {
         "day": "2031-05-04",
         "start": "10:00",
@@ -83,13 +83,15 @@ def test_edit_capacity_never_below_seats_taken(guide, app):
         "price_currency": "KGS",
     }
     response = guide.post(
-        f"/guide/dates/{date_id}/edit", data={**hidden_fields(page), **fields}
+        f"/guide/tours/small/dates/{date_id}/edit",
+        data={**hidden_fields(page), **fields},
     )
     assert response.status_code == 422
     assert "4 seats are already taken" in response.get_data(as_text=True)
     fields["capacity"] = "4"
     response = guide.post(
-        f"/guide/dates/{date_id}/edit", data={**hidden_fields(page), **fields}
+        f"/guide/tours/small/dates/{date_id}/edit",
+        data={**hidden_fields(page), **fields},
     )
     assert response.status_code == 303
     assert seats_taken(app, date_id) == 4
@@ -101,14 +103,14 @@ def test_more_seats_move_the_waitlist_up(guide, app):
     register(public, date_id)
     waiting = code_of(register(public, date_id))
     _raise_capacity(guide, app, date_id, None)
-    html = public.get(f"/dates/r/{waiting}").get_data(as_text=True)
+    html = public.get(f"/tours/small/dates/r/{waiting}").get_data(as_text=True)
     assert 'data-status="confirmed"' in html
 
 
 def _raise_capacity(guide, app, date_id, first):
-    page = guide.get(f"/guide/dates/{date_id}/edit").get_data(as_text=True)
+    page = guide.get(f"/guide/tours/small/dates/{date_id}/edit").get_data(as_text=True)
     response = guide.post(
-        f"/guide/dates/{date_id}/edit",
+        f"/guide/tours/small/dates/{date_id}/edit",
         data={
             **hidden_fields(page),
             "day": "2031-05-04",
@@ -140,9 +142,11 @@ def _erase_first(guide, app, date_id, first):
 
 def _guest_cancels(guide, app, date_id, first):
     public = app.test_client()
-    page = public.get(f"/dates/r/{first}/cancel").get_data(as_text=True)
+    page = public.get(f"/tours/small/dates/r/{first}/cancel").get_data(as_text=True)
     csrf = hidden_fields(page)["csrf_token"]
-    response = public.post(f"/dates/r/{first}/cancel", data={"csrf_token": csrf})
+    response = public.post(
+        f"/tours/small/dates/r/{first}/cancel", data={"csrf_token": csrf}
+    )
     assert response.status_code == 303
 
 
@@ -167,7 +171,7 @@ def test_people_moved_up_from_the_waitlist_get_a_mail(
     assert [message["To"] for message in fake_smtp.sent] == ["waiting@example.kg"]
     body = fake_smtp.sent[0].get_content()
     assert "You are registered" in body
-    assert f"/dates/r/{waiting}" in body
+    assert f"/tours/small/dates/r/{waiting}" in body
 
 
 def test_cancel_a_date(guide, app):
@@ -175,19 +179,23 @@ def test_cancel_a_date(guide, app):
     public = app.test_client()
     code = code_of(register(public, date_id))
     response = guide.post(
-        f"/guide/dates/{date_id}/status",
+        f"/guide/tours/small/dates/{date_id}/status",
         data={"csrf_token": token(guide), "status": "cancelled"},
     )
     assert response.status_code == 303
-    assert f'data-date-id="{date_id}"' not in public.get("/dates").get_data(
+    assert f'data-date-id="{date_id}"' not in public.get("/tours/small/dates").get_data(
         as_text=True
     )
-    assert "has been cancelled" in public.get(f"/dates/r/{code}").get_data(as_text=True)
+    assert "has been cancelled" in public.get(f"/tours/small/dates/r/{code}").get_data(
+        as_text=True
+    )
     guide.post(
-        f"/guide/dates/{date_id}/status",
+        f"/guide/tours/small/dates/{date_id}/status",
         data={"csrf_token": token(guide), "status": "scheduled"},
     )
-    assert f'data-date-id="{date_id}"' in public.get("/dates").get_data(as_text=True)
+    assert f'data-date-id="{date_id}"' in public.get("/tours/small/dates").get_data(
+        as_text=True
+    )
 
 
 def test_registrations_totals_attendance_and_csv(guide, app):
@@ -197,7 +205,7 @@ def test_registrations_totals_attendance_and_csv(guide, app):
     register(
         public, date_id, name="Bakyt", email="b@example.kg", phone="", party_size="3"
     )
-    html = guide.get(f"/guide/dates/{date_id}").get_data(as_text=True)
+    html = guide.get(f"/guide/tours/small/dates/{date_id}").get_data(as_text=True)
     assert "Bakyt" in html and "b@example.kg" in html
     assert "<dd>5 / 6</dd>" in html
 
@@ -213,10 +221,10 @@ def test_registrations_totals_attendance_and_csv(guide, app):
         data={"csrf_token": token(guide), "attended": "yes"},
     )
     assert response.status_code == 303
-    html = guide.get(f"/guide/dates/{date_id}").get_data(as_text=True)
+    html = guide.get(f"/guide/tours/small/dates/{date_id}").get_data(as_text=True)
     assert "<dt>Came (people)</dt><dd>2</dd>" in html
 
-    response = guide.get(f"/guide/dates/{date_id}.csv")
+    response = guide.get(f"/guide/tours/small/dates/{date_id}.csv")
     assert response.mimetype == "text/csv"
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
@@ -256,19 +264,19 @@ def test_erase_a_persons_data(guide, app):
         assert (r.name, r.phone, r.email, r.note) == ("—", None, None, None)
         assert r.erased_at is not None and r.status == "cancelled"
     assert seats_taken(app, date_id) == 0
-    html = guide.get(f"/guide/dates/{date_id}").get_data(as_text=True)
+    html = guide.get(f"/guide/tours/small/dates/{date_id}").get_data(as_text=True)
     assert "Forget Me" not in html and "999 888" not in html
     assert "deleted" in html
-    assert 'data-status="cancelled"' in public.get(f"/dates/r/{code}").get_data(
-        as_text=True
-    )
+    assert 'data-status="cancelled"' in public.get(
+        f"/tours/small/dates/r/{code}"
+    ).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
     "url, data",
     [
         (
-            "/guide/dates/new",
+            "/guide/tours/small/dates/new",
             {
                 "day": "2031-01-01",
                 "start": "10:00",
@@ -278,7 +286,7 @@ def test_erase_a_persons_data(guide, app):
                 "language": "en",
             },
         ),
-        ("/guide/dates/{id}/status", {"status": "cancelled"}),
+        ("/guide/tours/small/dates/{id}/status", {"status": "cancelled"}),
         ("/guide/registrations/{rid}/attendance", {"attended": "yes"}),
         ("/guide/registrations/{rid}/erase", {}),
         ("/guide/events", {"title": "T", "day": "2031-01-01", "start": "10:00"}),

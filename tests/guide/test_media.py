@@ -39,7 +39,7 @@ def upload(
     fields["photo"] = (io.BytesIO(photo() if data is None else data), name)
     headers = {"Accept": "application/json"} if json_answer else {}
     return client.post(
-        f"/guide/stops/{stop}/photos",
+        f"/guide/tours/small/stops/{stop}/photos",
         data=fields,
         content_type="multipart/form-data",
         headers=headers,
@@ -48,7 +48,7 @@ def upload(
 
 def record(client, data, stop="middle", lang="en", name="voice.wav"):
     return client.post(
-        f"/guide/stops/{stop}/recordings/{lang}",
+        f"/guide/tours/small/stops/{stop}/recordings/{lang}",
         data={"audio": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
         headers={"Accept": "application/json"},
@@ -75,7 +75,7 @@ def srcs(page: str) -> list[str]:
 def test_an_uploaded_photo_shows_on_the_stop_page_without_its_gps(app, guide, client):
     answer = upload(guide, data=photo(2000, 1500))
     assert answer.status_code == 201, answer.get_json()
-    page = client.get("/stops/middle").get_data(as_text=True)
+    page = client.get("/tours/small/stops/middle").get_data(as_text=True)
     figure = page[page.index('<figure class="photo"') : page.index("</figure>")]
     assert 'loading="lazy"' in figure
     assert re.search(r'<img [^>]*width="960" height="720"', figure)
@@ -91,13 +91,13 @@ def test_an_uploaded_photo_shows_on_the_stop_page_without_its_gps(app, guide, cl
         assert "immutable" in served.headers["Cache-Control"]
         assert exif_of(served.data) == {}
         Image.open(io.BytesIO(served.data)).verify()
-    russian = client.get("/stops/middle?lang=ru").get_data(as_text=True)
+    russian = client.get("/tours/small/stops/middle?lang=ru").get_data(as_text=True)
     assert 'alt="Красные ворота завода"' in russian
 
 
 def test_the_walk_sheet_shows_the_photo_too(guide, client):
     upload(guide)
-    page = client.get("/walk").get_data(as_text=True)
+    page = client.get("/tours/small/walk").get_data(as_text=True)
     item = page[page.index('data-stop="middle" hidden') :]
     item = item[: item.index("</article>")]
     assert "<picture>" in item and 'loading="lazy"' in item
@@ -168,14 +168,17 @@ def test_reorder_replace_and_delete(app, guide, client):
     second = upload(guide, data=photo(seed=2), alt_en="Second one").get_json()["id"]
     with app.app_context():
         assert [p.id for p in media.stop_photos("small", "middle")] == [first, second]
-    guide.post(f"/guide/stops/middle/photos/{second}/move", data={"direction": "up"})
+    guide.post(
+        f"/guide/tours/small/stops/middle/photos/{second}/move",
+        data={"direction": "up"},
+    )
     with app.app_context():
         assert [p.id for p in media.stop_photos("small", "middle")] == [second, first]
         old_keys = {
             r["key"] for r in media.stop_photos("small", "middle")[0].renditions
         }
     answer = guide.post(
-        f"/guide/stops/middle/photos/{second}/replace",
+        f"/guide/tours/small/stops/middle/photos/{second}/replace",
         data={"photo": (io.BytesIO(photo(seed=3)), "new.jpg")},
         content_type="multipart/form-data",
     )
@@ -187,16 +190,18 @@ def test_reorder_replace_and_delete(app, guide, client):
     assert not old_keys & new_keys
     root = Path(app.config["MEDIA_ROOT"])
     assert all(not (root / key).exists() for key in old_keys)
-    guide.post(f"/guide/stops/middle/photos/{second}/delete")
-    guide.post(f"/guide/stops/middle/photos/{first}/delete")
+    guide.post(f"/guide/tours/small/stops/middle/photos/{second}/delete")
+    guide.post(f"/guide/tours/small/stops/middle/photos/{first}/delete")
     assert rows(app, Photo) == 0 and stored_files(app) == []
-    assert "<figure" not in client.get("/stops/middle").get_data(as_text=True)
+    assert "<figure" not in client.get("/tours/small/stops/middle").get_data(
+        as_text=True
+    )
 
 
 def test_then_and_now_pair_side_by_side_the_older_first(app, guide, client):
     now = upload(guide, data=photo(seed=4), year="2025").get_json()["id"]
     then = upload(guide, data=photo(seed=5), year="1932", pair_id=str(now)).get_json()
-    page = client.get("/stops/middle").get_data(as_text=True)
+    page = client.get("/tours/small/stops/middle").get_data(as_text=True)
     pair = page[page.index('class="then-now"') :]
     assert pair.index(f'data-photo-id="{then["id"]}"') < pair.index(
         f'data-photo-id="{now}"'
@@ -219,7 +224,7 @@ def test_guests_cannot_upload(client, app):
 
 def test_served_files_answer_range_requests(guide, client):
     record(guide, tone_wav(2.0))
-    page = client.get("/stops/middle").get_data(as_text=True)
+    page = client.get("/tours/small/stops/middle").get_data(as_text=True)
     url = re.search(r'<audio [^>]*src="([^"]+)"', page).group(1)
     whole = client.get(url)
     assert whole.headers["Accept-Ranges"] == "bytes"
@@ -240,16 +245,18 @@ def test_no_file_outside_the_store_or_unknown(client, key):
 
 
 def test_a_recording_replaces_the_synthetic_voice_in_its_language(app, guide, client):
-    assert "data-listen-play" in client.get("/stops/middle").get_data(as_text=True)
+    assert "data-listen-play" in client.get("/tours/small/stops/middle").get_data(
+        as_text=True
+    )
     answer = record(guide, transcode(tone_wav(2.0), ".ogg", "-c:a", "libopus"))
     assert answer.status_code == 201, answer.get_json()
-    page = client.get("/stops/middle").get_data(as_text=True)
+    page = client.get("/tours/small/stops/middle").get_data(as_text=True)
     assert "data-listen-play" not in page
     assert re.search(r'<audio [^>]*src="/media/small/middle/[0-9a-f]+-en\.m4a"', page)
     # Russian has no recording: the phone's voice stays.
-    assert "data-listen-play" in client.get("/stops/middle?lang=ru").get_data(
-        as_text=True
-    )
+    assert "data-listen-play" in client.get(
+        "/tours/small/stops/middle?lang=ru"
+    ).get_data(as_text=True)
     url = re.search(r'<audio [^>]*src="([^"]+)"', page).group(1)
     served = client.get(url)
     assert (
@@ -297,9 +304,11 @@ def test_a_language_the_tour_is_not_told_in(guide, app):
 
 def test_deleting_a_recording_brings_the_phone_voice_back(guide, client, app):
     record(guide, tone_wav(1.0))
-    guide.post("/guide/stops/middle/recordings/en/delete")
+    guide.post("/guide/tours/small/stops/middle/recordings/en/delete")
     assert stored_files(app) == []
-    assert "data-listen-play" in client.get("/stops/middle").get_data(as_text=True)
+    assert "data-listen-play" in client.get("/tours/small/stops/middle").get_data(
+        as_text=True
+    )
 
 
 # --- check, GPX, offline pack ---------------------------------------------------------
@@ -307,7 +316,7 @@ def test_deleting_a_recording_brings_the_phone_voice_back(guide, client, app):
 
 def test_the_check_warns_of_stops_without_photos_and_errs_on_missing_alt(app, guide):
     upload(guide)
-    page = guide.get("/guide/check").get_data(as_text=True)
+    page = guide.get("/guide/tours/small/check").get_data(as_text=True)
     assert page.count("No photo yet.") == 2  # start and finish; middle has one
     with app.app_context():
         tour = app.extensions["tour"]
@@ -338,7 +347,7 @@ def test_the_check_errs_on_a_recording_longer_than_the_dwell(app, guide):
 
 def test_gpx_waypoints_link_their_photo(guide, client, gpx_schema):
     upload(guide)
-    xml = client.get("/tour.gpx").get_data(as_text=True)
+    xml = client.get("/tours/small/tour.gpx").get_data(as_text=True)
     gpx_schema.validate(xml)
     middle = xml[xml.index("<wpt") :]
     waypoints = re.findall(r"<wpt .*?</wpt>", xml, re.S)
@@ -348,19 +357,19 @@ def test_gpx_waypoints_link_their_photo(guide, client, gpx_schema):
         r'<link href="http://localhost/media/small/middle/[^"]+\.jpg">', middle
     )
     assert "<type>image/jpeg</type>" in with_photo[0]
-    assert "/stops/middle" in with_photo[0]
+    assert "/tours/small/stops/middle" in with_photo[0]
 
 
 def test_the_offline_pack_lists_one_width_per_photo_and_one_language(guide, client):
     upload(guide)
     record(guide, tone_wav(1.0), lang="ru")
-    pack = client.get("/api/media-pack?lang=ru&width=780").get_json()
+    pack = client.get("/api/tours/small/media-pack?lang=ru&width=780").get_json()
     assert [p["url"].rsplit("-", 2)[1] for p in pack["photos"]] == ["960"]
     assert pack["photos"][0]["url"].endswith(".webp")
     assert len(pack["recordings"]) == 1 and pack["recordings"][0]["url"].endswith(
         "-ru.m4a"
     )
-    english = client.get("/api/media-pack?lang=en&width=400").get_json()
+    english = client.get("/api/tours/small/media-pack?lang=en&width=400").get_json()
     assert (
         english["recordings"] == [] and english["photos"][0]["url"].count("-480-") == 1
     )

@@ -31,7 +31,7 @@ def guide(gapp):
 
 
 def plan_data(guide) -> dict:
-    html = guide.get("/guide/plan").get_data(as_text=True)
+    html = guide.get("/guide/tours/interhelpo/plan").get_data(as_text=True)
     start = html.index('<script type="application/json" id="plan-data">')
     body = html[html.index(">", start) + 1 : html.index("</script>", start)]
     return json.loads(body)
@@ -39,7 +39,9 @@ def plan_data(guide) -> dict:
 
 def test_the_plan_page_carries_the_map(guide):
     data = plan_data(guide)
-    stops = json.loads((ROOT / "tour_data" / "stops.geojson").read_text())
+    stops = json.loads(
+        (ROOT / "tour_data" / "interhelpo" / "stops.geojson").read_text()
+    )
     by_id = {f["properties"]["id"]: f for f in stops["features"]}
     assert set(data["stops"]) == set(SHIPPED)
     for stop_id, stop in data["stops"].items():
@@ -49,12 +51,14 @@ def test_the_plan_page_carries_the_map(guide):
     assert [(leg["from"], leg["to"]) for leg in data["legs"]] == list(
         zip(SHIPPED, SHIPPED[1:], strict=False)
     )
-    assert data["legsUrl"] == "/guide/api/plan/legs"
+    assert data["legsUrl"] == "/guide/api/tours/interhelpo/plan/legs"
 
 
 def test_the_legs_of_an_order_join_its_stops(guide):
     data = plan_data(guide)
-    answer = guide.post("/guide/api/plan/legs", json={"stops": SHORT}).get_json()
+    answer = guide.post(
+        "/guide/api/tours/interhelpo/plan/legs", json={"stops": SHORT}
+    ).get_json()
     assert answer["ok"] is True
     legs = answer["legs"]
     assert [(leg["from"], leg["to"]) for leg in legs] == list(
@@ -74,7 +78,9 @@ def test_the_legs_of_an_order_join_its_stops(guide):
     "stops", [None, ["meeting-point"], ["osh-bazaar", "meeting-point"], ["x", "y"]]
 )
 def test_the_legs_api_refuses_bad_orders(guide, stops):
-    response = guide.post("/guide/api/plan/legs", json={"stops": stops})
+    response = guide.post(
+        "/guide/api/tours/interhelpo/plan/legs", json={"stops": stops}
+    )
     assert response.status_code == 400
     assert response.get_json()["ok"] is False
 
@@ -91,25 +97,38 @@ def test_the_planner_writes_distances_as_the_pages_do(lang, units):
 
 
 def test_publishing_without_the_confirmation_only_asks(guide):
-    guide.post("/guide/plan/variants", data={"name": "short", "stops": ",".join(SHORT)})
-    response = guide.post("/guide/plan/variants/1/publish")
+    guide.post(
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": "short", "stops": ",".join(SHORT)},
+    )
+    response = guide.post("/guide/tours/interhelpo/plan/variants/1/publish")
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("/guide/plan/variants/1/publish")
-    assert guide.get("/api/tour").get_json()["stops"] == SHIPPED
-    question = guide.get("/guide/plan/variants/1/publish").get_data(as_text=True)
+    assert response.headers["Location"].endswith(
+        "/guide/tours/interhelpo/plan/variants/1/publish"
+    )
+    assert guide.get("/api/tours/interhelpo").get_json()["stops"] == SHIPPED
+    question = guide.get("/guide/tours/interhelpo/plan/variants/1/publish").get_data(
+        as_text=True
+    )
     assert "Publish “short”?" in question
     assert "Leaves out Pishpek station (today Bishkek-1)." in question
     assert 'name="confirm" value="yes"' in question
-    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 303
-    assert guide.get("/api/tour").get_json()["stops"] == SHORT
+    assert (
+        guide.post(
+            "/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM
+        ).status_code
+        == 303
+    )
+    assert guide.get("/api/tours/interhelpo").get_json()["stops"] == SHORT
 
 
 def with_slot(tmp_path: Path, minutes: int) -> Path:
     target = tmp_path / "tour"
     shutil.copytree(ROOT / "tour_data", target)
-    meta = json.loads((target / "tour.json").read_text())
+    meta_path = target / "interhelpo" / "tour.json"
+    meta = json.loads(meta_path.read_text())
     meta["duration_min"] = minutes
-    (target / "tour.json").write_text(json.dumps(meta, ensure_ascii=False))
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False))
     return target
 
 
@@ -126,9 +145,12 @@ def test_the_question_warns_in_words_when_over_the_slot(
 ):
     app = make_app(tmp_path, TOUR_DATA=str(with_slot(tmp_path, slot_min)))
     guide = AuthActions(app).create().signed_in()
-    guide.post("/guide/plan/variants", data={"name": "all", "stops": ",".join(SHIPPED)})
-    page = guide.get(f"/guide/plan/variants/1/publish?lang={lang}").get_data(
-        as_text=True
+    guide.post(
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": "all", "stops": ",".join(SHIPPED)},
     )
+    page = guide.get(
+        f"/guide/tours/interhelpo/plan/variants/1/publish?lang={lang}"
+    ).get_data(as_text=True)
     assert shown in page
     assert hidden not in page

@@ -11,7 +11,7 @@ def rate(client, token, score, stop=None, comment=None):
     body = {"token": token, "stop": stop, "score": score}
     if comment is not None:
         body["comment"] = comment
-    response = client.post("/api/ratings", json=body)
+    response = client.post("/api/tours/small/ratings", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
 
 
@@ -33,13 +33,15 @@ def distribution(block):
 
 
 def test_the_page_needs_a_signed_in_guide(client):
-    response = client.get("/guide/ratings")
+    response = client.get("/guide/tours/small/ratings")
     assert response.status_code == 303
     assert "/guide/login" in response.headers["Location"]
 
 
 def test_the_guide_home_links_to_the_ratings(guide):
-    assert 'href="/guide/ratings"' in guide.get("/guide/").get_data(as_text=True)
+    assert 'href="/guide/tours/small/ratings"' in guide.get("/guide/").get_data(
+        as_text=True
+    )
 
 
 def test_counts_average_distribution_and_comments_newest_first(app, guide):
@@ -50,7 +52,7 @@ def test_counts_average_distribution_and_comments_newest_first(app, guide):
     rate(anonymous, TOKENS[0], 1, stop="middle", comment="Too noisy here")
     rate(anonymous, TOKENS[1], 4, stop="middle")
     rate(anonymous, TOKENS[1], 5, stop="middle")  # replaces the 4
-    html = guide.get("/guide/ratings").get_data(as_text=True)
+    html = guide.get("/guide/tours/small/ratings").get_data(as_text=True)
     walk = section(html, "walk")
     assert 'data-count="3"' in walk and 'data-average="3.67"' in walk
     assert "3 ratings, average 3.7 of 5" in walk
@@ -65,17 +67,17 @@ def test_counts_average_distribution_and_comments_newest_first(app, guide):
 
 def test_comments_are_escaped(app, guide):
     rate(app.test_client(), TOKENS[0], 3, comment="<script>alert(1)</script> nice")
-    html = guide.get("/guide/ratings").get_data(as_text=True)
+    html = guide.get("/guide/tours/small/ratings").get_data(as_text=True)
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; nice" in html
 
 
 def test_where_walkers_stopped_following(app, guide):
     walker = app.test_client()
-    walker.post("/api/walk-end", json={"last": 1})
-    walker.post("/api/walk-end", json={"last": 2, "previous": 1})
-    walker.post("/api/walk-end", json={"last": 1})
-    html = guide.get("/guide/ratings").get_data(as_text=True)
+    walker.post("/api/tours/small/walk-end", json={"last": 1})
+    walker.post("/api/tours/small/walk-end", json={"last": 2, "previous": 1})
+    walker.post("/api/tours/small/walk-end", json={"last": 1})
+    html = guide.get("/guide/tours/small/ratings").get_data(as_text=True)
     counts = dict(
         re.findall(
             r'<tr data-stop="([\w-]+)"><th scope="row">.*?</th><td>(\d+)</td>', html
@@ -85,6 +87,6 @@ def test_where_walkers_stopped_following(app, guide):
 
 
 def test_no_walks_reported_yet(guide):
-    html = guide.get("/guide/ratings").get_data(as_text=True)
+    html = guide.get("/guide/tours/small/ratings").get_data(as_text=True)
     assert "No walks reported yet." in html
     assert html.count("No ratings yet.") == 4  # the walk and its three stops

@@ -17,11 +17,13 @@ ORDER = "start,middle,finish"
 
 
 def sheet(tmp_path, tour_dir, lang="en", **config):
-    app = make_app(tmp_path, TOUR_DATA=str(tour_dir), **config)
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent), **config)
     guide = AuthActions(app).create().signed_in()
-    guide.post("/guide/plan/variants", data={"name": "all", "stops": ORDER})
-    html = guide.get(f"/guide/plan/variants/1/sheet?lang={lang}").get_data(as_text=True)
-    legs = guide.get("/api/route").get_json()["features"]
+    guide.post("/guide/tours/small/plan/variants", data={"name": "all", "stops": ORDER})
+    html = guide.get(f"/guide/tours/small/plan/variants/1/sheet?lang={lang}").get_data(
+        as_text=True
+    )
+    legs = guide.get("/api/tours/small/route").get_json()["features"]
     return html, legs
 
 

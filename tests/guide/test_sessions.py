@@ -75,8 +75,8 @@ def test_a_new_password_revokes_every_session(app, client, runner, guide):
 
 def test_removing_a_guide_revokes_and_keeps_their_work(app, client, runner, guide):
     sign_in(client)
-    page = client.get("/guide/live").get_data(as_text=True)
-    started = client.post("/guide/live/start", data=hidden_fields(page))
+    page = client.get("/guide/tours/small/live").get_data(as_text=True)
+    started = client.post("/guide/tours/small/live/start", data=hidden_fields(page))
     assert started.status_code == 303  # a live walk refers to its guide
     result = runner.invoke(args=["guide", "remove", "anna", "--yes"])
     assert result.exit_code == 0, result.output
@@ -152,7 +152,7 @@ def test_the_migration_keeps_existing_guides_able_to_sign_in(tmp_path, tour_dir)
 
     config = {
         "TESTING": True,
-        "TOUR_DATA": str(tour_dir),
+        "TOUR_DATA": str(tour_dir.parent),
         "DATABASE": str(tmp_path / "old.sqlite3"),
         "SECRET_KEY": "test",
         "DB_AUTO_UPGRADE": False,

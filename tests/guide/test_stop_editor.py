@@ -21,12 +21,16 @@ def guide(gapp):
 
 def test_preview_shows_the_public_page_and_saves_nothing(guide):
     form = edit_form(guide, "pishpek-station")
-    before = guide.get("/api/stops/pishpek-station").get_json()["properties"]
+    before = guide.get("/api/tours/interhelpo/stops/pishpek-station").get_json()[
+        "properties"
+    ]
     form["summary_en"] = "Where the first train of 1925 stopped."
     form["summary_ru"] = "Где в 1925 году остановился первый поезд."
     form["narrative_en"] = "First paragraph.\n\nSecond <b>paragraph</b>."
     form["action"] = "preview"
-    response = guide.post("/guide/stops/pishpek-station/edit", data=form)
+    response = guide.post(
+        "/guide/tours/interhelpo/stops/pishpek-station/edit", data=form
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     preview = html[html.index('id="preview"') :]
@@ -42,11 +46,13 @@ def test_preview_shows_the_public_page_and_saves_nothing(guide):
     # The form keeps the edits and the version it started from.
     assert edit_form_values(html)["summary_en"] == form["summary_en"]
     assert edit_form_values(html)["version"] == "0"
-    after = guide.get("/api/stops/pishpek-station").get_json()["properties"]
+    after = guide.get("/api/tours/interhelpo/stops/pishpek-station").get_json()[
+        "properties"
+    ]
     assert after == before
-    assert "Where the first train" not in guide.get("/stops/pishpek-station").get_data(
-        as_text=True
-    )
+    assert "Where the first train" not in guide.get(
+        "/tours/interhelpo/stops/pishpek-station"
+    ).get_data(as_text=True)
 
 
 def edit_form_values(html):
@@ -59,7 +65,9 @@ def test_a_bad_form_is_not_previewed(guide):
     form = edit_form(guide, "pishpek-station")
     form["arrival_radius_m"] = "500"
     form["action"] = "preview"
-    response = guide.post("/guide/stops/pishpek-station/edit", data=form)
+    response = guide.post(
+        "/guide/tours/interhelpo/stops/pishpek-station/edit", data=form
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "The arrival radius must be between 20 and 300 m." in html
@@ -67,6 +75,8 @@ def test_a_bad_form_is_not_previewed(guide):
 
 
 def test_the_summary_is_a_textarea(guide):
-    html = guide.get("/guide/stops/pishpek-station/edit").get_data(as_text=True)
+    html = guide.get("/guide/tours/interhelpo/stops/pishpek-station/edit").get_data(
+        as_text=True
+    )
     assert '<textarea id="summary_en"' in html and '<textarea id="summary_ru"' in html
     assert '<input id="summary_' not in html

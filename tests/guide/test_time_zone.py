@@ -33,9 +33,10 @@ ZONES = [("Asia/Bishkek", "Bishkek"), ("Europe/Prague", "Prague")]
 def tour_in(tmp_path: Path, zone: str) -> Path:
     target = tmp_path / "tour"
     shutil.copytree(ROOT / "tour_data", target)
-    meta = json.loads((target / "tour.json").read_text())
+    meta_path = target / "interhelpo" / "tour.json"
+    meta = json.loads(meta_path.read_text())
     meta["time_zone"] = zone
-    (target / "tour.json").write_text(json.dumps(meta, ensure_ascii=False))
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False))
     return target
 
 
@@ -52,10 +53,14 @@ def zoned(request, tmp_path):
 
 def test_the_live_walk_ends_in_local_time(zoned):
     app, guide, zone, city = zoned
-    code = guide.post("/guide/live/start").headers["Location"].rsplit("/", 1)[1]
+    code = (
+        guide.post("/guide/tours/interhelpo/live/start")
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
     with app.app_context():
         ends = db.session.scalar(select(LiveWalk.expires_at))
-    page = guide.get(f"/guide/live/{code}").get_data(as_text=True)
+    page = guide.get(f"/guide/tours/interhelpo/live/{code}").get_data(as_text=True)
     shown = local(ends, zone).strftime("%H:%M")
     assert f"Ends by itself at {shown} ({city} time)." in page
     assert "UTC" not in page
@@ -65,18 +70,20 @@ def test_the_live_walk_ends_in_local_time(zoned):
 def test_registrations_show_local_time_and_the_csv_its_offset(zoned):
     app, guide, zone, city = zoned
     date_id = add_date(app, capacity=6)
-    register(app.test_client(), date_id, name="Aida")
+    register(app.test_client(), date_id, tour="interhelpo", name="Aida")
     with app.app_context():
         created = db.session.scalar(select(Registration.created_at))
     at = local(created, zone)
-    page = guide.get(f"/guide/dates/{date_id}").get_data(as_text=True)
+    page = guide.get(f"/guide/tours/interhelpo/dates/{date_id}").get_data(as_text=True)
     assert (
         f'<time datetime="{at.replace(tzinfo=None).isoformat(timespec="minutes")}"'
         in page
     )
     assert f"Times are local time in {city}." in page
     assert "UTC" not in page
-    text = guide.get(f"/guide/dates/{date_id}.csv").get_data(as_text=True)
+    text = guide.get(f"/guide/tours/interhelpo/dates/{date_id}.csv").get_data(
+        as_text=True
+    )
     row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert row["registered_at"] == at.isoformat(timespec="seconds")
     assert datetime.fromisoformat(row["registered_at"]).utcoffset() == at.utcoffset()
@@ -85,14 +92,18 @@ def test_registrations_show_local_time_and_the_csv_its_offset(zoned):
 def test_the_calibration_log_is_in_local_time(zoned):
     app, guide, zone, city = zoned
     fix = {"lat": "42.86871", "lon": "74.55746", "accuracy": "6", "version": "0"}
-    guide.post("/guide/stops/frunze-plant-gate/calibrate", data=fix)
+    guide.post("/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate", data=fix)
     with app.app_context():
         at = db.session.scalar(select(Calibration.at))
-    page = guide.get("/guide/stops/frunze-plant-gate/calibrate").get_data(as_text=True)
+    page = guide.get(
+        "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate"
+    ).get_data(as_text=True)
     stamp = local(at, zone).replace(tzinfo=None).isoformat(timespec="minutes")
     assert f'<time datetime="{stamp}">' in page
     assert " UTC" not in page
-    story = guide.get("/stops/frunze-plant-gate").get_data(as_text=True)
+    story = guide.get("/tours/interhelpo/stops/frunze-plant-gate").get_data(
+        as_text=True
+    )
     # The public note carries the local date, as the page's language writes it.
     assert format_date(local(at, zone).date(), "long", locale="en") in story
 
@@ -109,6 +120,10 @@ def test_the_calibration_log_is_in_local_time(zoned):
 def test_public_dates_say_whose_clock(tmp_path, page, lang, words):
     app = make_app(tmp_path)
     date_id = add_date(app)
-    url = "/dates" if page == "list" else f"/dates/{date_id}/register"
+    url = (
+        "/tours/interhelpo/dates"
+        if page == "list"
+        else f"/tours/interhelpo/dates/{date_id}/register"
+    )
     html = app.test_client().get(f"{url}?lang={lang}").get_data(as_text=True)
     assert words in html

@@ -60,7 +60,11 @@ def guide_rules(app):
 
 def fill(rule) -> str:
     values = {
-        name: 1 if isinstance(conv, NumberConverter) else "x"
+        name: 1
+        if isinstance(conv, NumberConverter)
+        else "interhelpo"
+        if name == "tour_id"
+        else "x"
         for name, conv in rule._converters.items()
     }
     url = rule.rule
@@ -86,7 +90,10 @@ def test_every_guide_url_refuses_anonymous_visitors(app, guest):
 
 
 # Public JSON posts without a form token (web/public/ratings: same-origin only).
-NO_FORM_TOKEN = {"/api/ratings", "/api/walk-end"}
+NO_FORM_TOKEN = {
+    "/api/tours/interhelpo/ratings",
+    "/api/tours/interhelpo/walk-end",
+}
 
 
 def test_every_state_changing_request_needs_the_csrf_token(tmp_path):
@@ -113,8 +120,8 @@ def test_every_state_changing_request_needs_the_csrf_token(tmp_path):
                 response = client.open(url, method=method, data={"x": "1"})
                 assert response.status_code == 400, (method, url, response.status_code)
             checked.append(url)
-    assert "/guide/api/plan/best-order" in checked
-    assert "/guide/live/start" in checked
+    assert "/guide/api/tours/interhelpo/plan/best-order" in checked
+    assert "/guide/tours/interhelpo/live/start" in checked
     with app.app_context():
         assert db.session.query(LiveWalk).count() == 0
 
@@ -124,7 +131,9 @@ def test_every_state_changing_request_needs_the_csrf_token(tmp_path):
 
 def test_best_order_is_exact_and_keeps_the_end(guide):
     mixed = [SHIPPED[0], SHIPPED[6], SHIPPED[3], SHIPPED[1], SHIPPED[5], SHIPPED[2]]
-    answer = guide.post("/guide/api/plan/best-order", json={"stops": mixed}).get_json()
+    answer = guide.post(
+        "/guide/api/tours/interhelpo/plan/best-order", json={"stops": mixed}
+    ).get_json()
     assert answer["ok"] and answer["solver"] == "exact"
     assert answer["order"][0] == "meeting-point" and answer["order"][-1] == "osh-bazaar"
     assert sorted(answer["order"]) == sorted(mixed)
@@ -146,7 +155,9 @@ def test_best_order_is_exact_and_keeps_the_end(guide):
     ],
 )
 def test_best_order_refuses_bad_stops(guide, stops):
-    response = guide.post("/guide/api/plan/best-order", json={"stops": stops})
+    response = guide.post(
+        "/guide/api/tours/interhelpo/plan/best-order", json={"stops": stops}
+    )
     assert response.status_code == 400
     assert response.get_json()["ok"] is False
 
@@ -154,23 +165,29 @@ def test_best_order_refuses_bad_stops(guide, stops):
 def test_save_publish_and_the_public_tour_follows(guide, guest):
     short = ["meeting-point", "frunze-plant-gate", "interhelpo-quarter", "osh-bazaar"]
     response = guide.post(
-        "/guide/plan/variants", data={"name": " short ", "stops": ",".join(short)}
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": " short ", "stops": ",".join(short)},
     )
     assert response.status_code == 303
     page = guide.get(response.headers["Location"]).get_data(as_text=True)
     assert "short" in page and 'data-stop-id="frunze-plant-gate"' in page
-    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 303
-    tour = guest.get("/api/tour").get_json()
+    assert (
+        guide.post(
+            "/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM
+        ).status_code
+        == 303
+    )
+    tour = guest.get("/api/tours/interhelpo").get_json()
     assert tour["stops"] == short
-    route = guest.get("/api/route").get_json()
+    route = guest.get("/api/tours/interhelpo/route").get_json()
     assert [
         (f["properties"]["from"], f["properties"]["to"]) for f in route["features"]
     ] == [(a, b) for a, b in zip(short, short[1:], strict=False)]
-    html = guest.get("/").get_data(as_text=True)
-    positions = [html.find(f"/stops/{stop_id}") for stop_id in short]
+    html = guest.get("/tours/interhelpo/").get_data(as_text=True)
+    positions = [html.find(f"/tours/interhelpo/stops/{stop_id}") for stop_id in short]
     assert all(p > 0 for p in positions) and positions == sorted(positions)
-    assert "/stops/pishpek-station" not in html
-    stops = guest.get("/api/stops").get_json()["features"]
+    assert "/tours/interhelpo/stops/pishpek-station" not in html
+    stops = guest.get("/api/tours/interhelpo/stops").get_json()["features"]
     assert [f["properties"]["kind"] for f in stops] == [
         "meeting",
         "stop",
@@ -181,24 +198,35 @@ def test_save_publish_and_the_public_tour_follows(guide, guest):
 
 def test_variant_gpx_and_route_sheet(guide, gpx_schema):
     order = ",".join(SHIPPED[:3] + SHIPPED[-1:])
-    guide.post("/guide/plan/variants", data={"name": "Step-free", "stops": order})
-    gpx = guide.get("/guide/plan/variants/1.gpx")
+    guide.post(
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": "Step-free", "stops": order},
+    )
+    gpx = guide.get("/guide/tours/interhelpo/plan/variants/1.gpx")
     assert gpx.status_code == 200
     assert "interhelpo-step-free.gpx" in gpx.headers["Content-Disposition"]
     gpx_schema.validate(gpx.get_data(as_text=True))
-    sheet = guide.get("/guide/plan/variants/1/sheet?start=09:30")
+    sheet = guide.get("/guide/tours/interhelpo/plan/variants/1/sheet?start=09:30")
     html = sheet.get_data(as_text=True)
     assert sheet.status_code == 200
     assert "09:30" in html and "<svg" in html and "<polyline" in html
-    assert guide.get("/guide/plan/variants/1/sheet?start=25:99").status_code == 400
+    assert (
+        guide.get(
+            "/guide/tours/interhelpo/plan/variants/1/sheet?start=25:99"
+        ).status_code
+        == 400
+    )
     css = (ROOT / "static" / "css" / "guide.css").read_text()
     assert "@media print" in css
 
 
 def test_saving_under_the_same_name_overwrites(guide):
     for order in (SHIPPED[:2], SHIPPED[:3]):
-        guide.post("/guide/plan/variants", data={"name": "x", "stops": ",".join(order)})
-    page = guide.get("/guide/plan").get_data(as_text=True)
+        guide.post(
+            "/guide/tours/interhelpo/plan/variants",
+            data={"name": "x", "stops": ",".join(order)},
+        )
+    page = guide.get("/guide/tours/interhelpo/plan").get_data(as_text=True)
     assert page.count('data-variant="x"') == 1
     assert "3 stops" in page
 
@@ -206,7 +234,8 @@ def test_saving_under_the_same_name_overwrites(guide):
 @pytest.mark.parametrize("name", ["", "   ", "n" * 81])
 def test_variant_names_are_checked(guide, name):
     response = guide.post(
-        "/guide/plan/variants", data={"name": name, "stops": ",".join(SHIPPED)}
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": name, "stops": ",".join(SHIPPED)},
     )
     assert response.status_code == 400
 
@@ -215,7 +244,7 @@ def test_variant_names_are_checked(guide, name):
 
 
 def test_check_page_and_command_on_the_shipped_tour(app, guide):
-    page = guide.get("/guide/check").get_data(as_text=True)
+    page = guide.get("/guide/tours/interhelpo/check").get_data(as_text=True)
     assert "0 errors" in page and "estimate" in page
     result = app.test_cli_runner().invoke(args=["tour", "check"])
     assert result.exit_code == 0, result.output
@@ -223,14 +252,14 @@ def test_check_page_and_command_on_the_shipped_tour(app, guide):
 
 
 def test_check_command_exits_1_on_errors(tmp_path):
-    data = tmp_path / "tour"
-    data.mkdir()
+    data = tmp_path / "tours" / "interhelpo"
+    data.mkdir(parents=True)
     for name in ("tour.json", "stops.geojson"):
-        (data / name).write_text((ROOT / "tour_data" / name).read_text())
+        (data / name).write_text((ROOT / "tour_data" / "interhelpo" / name).read_text())
     stops = json.loads((data / "stops.geojson").read_text())
     stops["features"][1]["properties"]["arrival_radius_m"] = 40
     (data / "stops.geojson").write_text(json.dumps(stops))
-    app = make_app(tmp_path, TOUR_DATA=str(data))
+    app = make_app(tmp_path, TOUR_DATA=str(data.parent))
     result = app.test_cli_runner().invoke(args=["tour", "check"])
     assert result.exit_code == 1
     assert "ERROR" in result.output and "under 65 m" in result.output
@@ -238,9 +267,10 @@ def test_check_command_exits_1_on_errors(tmp_path):
 
 def test_export_round_trips_through_the_loader(app, guide, tmp_path):
     guide.post(
-        "/guide/plan/variants", data={"name": "s", "stops": ",".join(SHIPPED[:4])}
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": "s", "stops": ",".join(SHIPPED[:4])},
     )
-    guide.post("/guide/plan/variants/1/publish", data=CONFIRM)
+    guide.post("/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM)
     out = tmp_path / "exported"
     result = app.test_cli_runner().invoke(args=["tour", "export", str(out)])
     assert result.exit_code == 0, result.output
@@ -250,8 +280,11 @@ def test_export_round_trips_through_the_loader(app, guide, tmp_path):
     # The walk from Osh Bazaar (not in this variant) is written out in words.
     directions = tour.meeting_directions["en"]
     assert "{walk-" not in directions and "About 1.2 km in all" in directions
-    assert "{walk-" not in guide.get("/about").get_data(as_text=True)
-    assert guide.get("/guide/export.zip").headers["Content-Type"] == "application/zip"
+    assert "{walk-" not in guide.get("/tours/interhelpo/about").get_data(as_text=True)
+    assert (
+        guide.get("/guide/tours/interhelpo/export.zip").headers["Content-Type"]
+        == "application/zip"
+    )
 
 
 # --- editing ----------------------------------------------------------------------
@@ -259,7 +292,9 @@ def test_export_round_trips_through_the_loader(app, guide, tmp_path):
 
 def edit_form(client, stop_id):
     return edit_form_from(
-        client.get(f"/guide/stops/{stop_id}/edit").get_data(as_text=True)
+        client.get(f"/guide/tours/interhelpo/stops/{stop_id}/edit").get_data(
+            as_text=True
+        )
     )
 
 
@@ -279,14 +314,18 @@ def test_edit_is_saved_and_shown_publicly(guide, guest):
     assert form["version"] == "0"
     form["summary_en"] = "Where the Interhelpo train arrived in 1925."
     form["dwell_min"] = "9"
-    response = guide.post("/guide/stops/pishpek-station/edit", data=form)
+    response = guide.post(
+        "/guide/tours/interhelpo/stops/pishpek-station/edit", data=form
+    )
     assert response.status_code == 303
-    stop = guest.get("/api/stops/pishpek-station").get_json()["properties"]
+    stop = guest.get("/api/tours/interhelpo/stops/pishpek-station").get_json()[
+        "properties"
+    ]
     assert stop["summary"]["en"] == "Where the Interhelpo train arrived in 1925."
     assert stop["dwell_min"] == 9
-    assert "arrived in 1925" in guest.get("/stops/pishpek-station").get_data(
-        as_text=True
-    )
+    assert "arrived in 1925" in guest.get(
+        "/tours/interhelpo/stops/pishpek-station"
+    ).get_data(as_text=True)
     assert edit_form(guide, "pishpek-station")["version"] == "1"
 
 
@@ -360,7 +399,7 @@ def test_edit_errors_read_like_a_person_wrote_them(
 ):
     form = edit_form(guide, "fucik-street")
     form[field] = value
-    response = guide.post("/guide/stops/fucik-street/edit", data=form)
+    response = guide.post("/guide/tours/interhelpo/stops/fucik-street/edit", data=form)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html
@@ -370,7 +409,7 @@ def test_edit_errors_read_like_a_person_wrote_them(
     )
     assert re.search(rf'id="{marked}"[^>]*aria-invalid="true"', html)
     assert (
-        guest.get("/api/stops/fucik-street").get_json()["properties"][
+        guest.get("/api/tours/interhelpo/stops/fucik-street").get_json()["properties"][
             "arrival_radius_m"
         ]
         == 70
@@ -380,7 +419,9 @@ def test_edit_errors_read_like_a_person_wrote_them(
 def test_edit_errors_in_russian(guide):
     form = edit_form(guide, "fucik-street")
     form["arrival_radius_m"] = "5"
-    response = guide.post("/guide/stops/fucik-street/edit?lang=ru", data=form)
+    response = guide.post(
+        "/guide/tours/interhelpo/stops/fucik-street/edit?lang=ru", data=form
+    )
     assert response.status_code == 422
     assert "Радиус прибытия должен быть от 20 до 300 м." in response.get_data(
         as_text=True
@@ -393,11 +434,16 @@ def test_second_guide_gets_a_conflict(app, guide):
     second = edit_form(other, "osh-bazaar")
     first["summary_en"] = "First guide's summary."
     second["summary_en"] = "Second guide's summary."
-    assert guide.post("/guide/stops/osh-bazaar/edit", data=first).status_code == 303
-    response = other.post("/guide/stops/osh-bazaar/edit", data=second)
+    assert (
+        guide.post(
+            "/guide/tours/interhelpo/stops/osh-bazaar/edit", data=first
+        ).status_code
+        == 303
+    )
+    response = other.post("/guide/tours/interhelpo/stops/osh-bazaar/edit", data=second)
     assert response.status_code == 409
     assert "Someone else saved this stop" in response.get_data(as_text=True)
-    stop = other.get("/api/stops/osh-bazaar").get_json()["properties"]
+    stop = other.get("/api/tours/interhelpo/stops/osh-bazaar").get_json()["properties"]
     assert stop["summary"]["en"] == "First guide's summary."
 
 
@@ -405,14 +451,14 @@ def test_second_guide_gets_a_conflict(app, guide):
 
 
 def test_calibration_refuses_poor_fixes_unless_confirmed(app, guide, guest):
-    url = "/guide/stops/frunze-plant-gate/calibrate"
+    url = "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate"
     fix = {"lat": "42.86860", "lon": "74.55740", "accuracy": "35", "version": "0"}
     guide.post(url, data=fix)
     assert "Not saved" in guide.get(url).get_data(as_text=True)
-    before = guest.get("/api/stops/frunze-plant-gate").get_json()
+    before = guest.get("/api/tours/interhelpo/stops/frunze-plant-gate").get_json()
     assert before["geometry"]["coordinates"] == [74.5573, 42.8685]
     guide.post(url, data={**fix, "confirm_poor": "yes"})
-    after = guest.get("/api/stops/frunze-plant-gate").get_json()
+    after = guest.get("/api/tours/interhelpo/stops/frunze-plant-gate").get_json()
     assert after["geometry"]["coordinates"] == [74.5574, 42.8686]
     assert after["properties"]["position"]["quality"] == "firm"
     assert "Field-verified by a guide" in after["properties"]["position"]["basis"]["en"]
@@ -427,20 +473,20 @@ def test_calibration_refuses_poor_fixes_unless_confirmed(app, guide, guest):
     ("lat", "lon"), [("-89.9", "0"), ("42.8730", "74.5573")], ids=["south-pole", "500m"]
 )
 def test_calibration_far_from_the_pin_needs_confirming(app, guide, guest, lat, lon):
-    url = "/guide/stops/frunze-plant-gate/calibrate"
+    url = "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate"
     fix = {"lat": lat, "lon": lon, "accuracy": "5", "version": "0"}
     guide.post(url, data=fix)
     assert "Not saved" in guide.get(url).get_data(as_text=True)
-    before = guest.get("/api/stops/frunze-plant-gate").get_json()
+    before = guest.get("/api/tours/interhelpo/stops/frunze-plant-gate").get_json()
     assert before["geometry"]["coordinates"] == [74.5573, 42.8685]
     guide.post(url, data={**fix, "confirm_far": "yes"})
-    after = guest.get("/api/stops/frunze-plant-gate").get_json()
+    after = guest.get("/api/tours/interhelpo/stops/frunze-plant-gate").get_json()
     assert after["geometry"]["coordinates"] == [float(lon), float(lat)]
 
 
 def test_calibration_far_limit_is_configurable(app, guide, guest):
     app.config["CALIBRATION_MAX_MOVE_M"] = 50
-    url = "/guide/stops/frunze-plant-gate/calibrate"
+    url = "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate"
     guide.post(
         url, data={"lat": "42.8690", "lon": "74.5573", "accuracy": "5", "version": "0"}
     )
@@ -450,15 +496,15 @@ def test_calibration_far_limit_is_configurable(app, guide, guest):
 def test_calibration_reroutes_the_legs_at_the_stop(guide, guest):
     old = {
         (f["properties"]["from"], f["properties"]["to"]): f
-        for f in guest.get("/api/route").get_json()["features"]
+        for f in guest.get("/api/tours/interhelpo/route").get_json()["features"]
     }
     guide.post(
-        "/guide/stops/pishpek-station/calibrate",
+        "/guide/tours/interhelpo/stops/pishpek-station/calibrate",
         data={"lat": "42.86720", "lon": "74.55210", "accuracy": "6", "version": "0"},
     )
     new = {
         (f["properties"]["from"], f["properties"]["to"]): f
-        for f in guest.get("/api/route").get_json()["features"]
+        for f in guest.get("/api/tours/interhelpo/route").get_json()["features"]
     }
     for key in (
         ("frunze-plant-gate", "pishpek-station"),
@@ -471,7 +517,7 @@ def test_calibration_reroutes_the_legs_at_the_stop(guide, guest):
     assert moved_end == pytest.approx([74.5521, 42.8672], abs=5e-4)
     untouched = ("meeting-point", "interhelpo-quarter")
     assert new[untouched]["geometry"] == old[untouched]["geometry"]
-    page = guide.get("/guide/stops/").get_data(as_text=True)
+    page = guide.get("/guide/tours/interhelpo/stops/").get_data(as_text=True)
     assert "field-verified ±6 m" in page
 
 
@@ -486,7 +532,9 @@ def test_calibration_reroutes_the_legs_at_the_stop(guide, guest):
     ],
 )
 def test_calibration_refuses_bad_positions(guide, fix):
-    response = guide.post("/guide/stops/frunze-plant-gate/calibrate", data=fix)
+    response = guide.post(
+        "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate", data=fix
+    )
     assert response.status_code == 400
 
 
@@ -496,7 +544,7 @@ def test_calibration_refuses_bad_positions(guide, fix):
 def upload(client, name):
     with (TRACKS / name).open("rb") as handle:
         return client.post(
-            "/guide/track/",
+            "/guide/tours/interhelpo/track/",
             data={"track": (handle, name)},
             content_type="multipart/form-data",
         )
@@ -511,22 +559,22 @@ def upload(client, name):
     ],
 )
 def test_bad_tracks_change_nothing(guide, guest, name, message):
-    before = guest.get("/api/route").get_json()
+    before = guest.get("/api/tours/interhelpo/route").get_json()
     response = upload(guide, name)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert guest.get("/api/route").get_json() == before
+    assert guest.get("/api/tours/interhelpo/route").get_json() == before
 
 
 def test_good_track_is_reviewed_then_applied(guide, guest):
-    before = guest.get("/api/route").get_json()
+    before = guest.get("/api/tours/interhelpo/route").get_json()
     response = upload(guide, "walk.gpx")
     assert response.status_code == 303
     review = guide.get(response.headers["Location"]).get_data(as_text=True)
     assert "Replace the path" in review
-    assert guest.get("/api/route").get_json() == before
-    guide.post("/guide/track/1/apply")
-    after = guest.get("/api/route").get_json()["features"]
+    assert guest.get("/api/tours/interhelpo/route").get_json() == before
+    guide.post("/guide/tours/interhelpo/track/1/apply")
+    after = guest.get("/api/tours/interhelpo/route").get_json()["features"]
     assert all(not f["properties"]["approximate"] for f in after)
     assert sum(f["properties"]["length_m"] for f in after) > sum(
         f["properties"]["length_m"] for f in before["features"]
@@ -535,30 +583,33 @@ def test_good_track_is_reviewed_then_applied(guide, guest):
 
 def test_a_stale_review_cannot_be_applied(guide, guest):
     upload(guide, "walk.gpx")
-    guide.post("/guide/plan/variants", data={"name": "a", "stops": ",".join(SHIPPED)})
-    guide.post("/guide/plan/variants/1/publish", data=CONFIRM)
-    before = guest.get("/api/route").get_json()
-    guide.post("/guide/track/1/apply")
-    assert guest.get("/api/route").get_json() == before
+    guide.post(
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": "a", "stops": ",".join(SHIPPED)},
+    )
+    guide.post("/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM)
+    before = guest.get("/api/tours/interhelpo/route").get_json()
+    guide.post("/guide/tours/interhelpo/track/1/apply")
+    assert guest.get("/api/tours/interhelpo/route").get_json() == before
 
 
 # --- live walks -----------------------------------------------------------------------
 
 
 def start_walk(guide) -> str:
-    response = guide.post("/guide/live/start")
+    response = guide.post("/guide/tours/interhelpo/live/start")
     return response.headers["Location"].rsplit("/", 1)[1]
 
 
 def test_guests_follow_the_guide(guide, guest):
     code = start_walk(guide)
     assert re.fullmatch(r"[A-Z2-9]{6}", code)
-    control = guide.get(f"/guide/live/{code}").get_data(as_text=True)
+    control = guide.get(f"/guide/tours/interhelpo/live/{code}").get_data(as_text=True)
     assert "<svg" in control and f"/live/{code}" in control
     assert guest.get(f"/live/{code.lower()}").status_code == 302
     assert guest.get(f"/live/{code}").status_code == 200
     assert guest.get(f"/api/live/{code}").get_json()["stop_index"] == 0
-    guide.post(f"/guide/live/{code}/at", data={"stop": "3"})
+    guide.post(f"/guide/tours/interhelpo/live/{code}/at", data={"stop": "3"})
     state = guest.get(f"/api/live/{code}").get_json()
     assert state["stop_index"] == 3 and state["stop"]["id"] == "pishpek-station"
     assert state["guide"] is None
@@ -567,15 +618,25 @@ def test_guests_follow_the_guide(guide, guest):
 def test_position_is_shared_only_while_live(guide, guest):
     code = start_walk(guide)
     fix = {"lat": 42.8751, "lon": 74.558, "accuracy": 9}
-    assert guide.post(f"/guide/live/{code}/position", json=fix).status_code == 200
+    assert (
+        guide.post(
+            f"/guide/tours/interhelpo/live/{code}/position", json=fix
+        ).status_code
+        == 200
+    )
     assert guest.get(f"/api/live/{code}").get_json()["guide"]["lat"] == 42.8751
-    guide.post(f"/guide/live/{code}/position/stop")
+    guide.post(f"/guide/tours/interhelpo/live/{code}/position/stop")
     assert guest.get(f"/api/live/{code}").get_json()["guide"] is None
-    guide.post(f"/guide/live/{code}/position", json=fix)
-    guide.post(f"/guide/live/{code}/end")
+    guide.post(f"/guide/tours/interhelpo/live/{code}/position", json=fix)
+    guide.post(f"/guide/tours/interhelpo/live/{code}/end")
     state = guest.get(f"/api/live/{code}").get_json()
     assert state["live"] is False and state["guide"] is None
-    assert guide.post(f"/guide/live/{code}/position", json=fix).status_code == 409
+    assert (
+        guide.post(
+            f"/guide/tours/interhelpo/live/{code}/position", json=fix
+        ).status_code
+        == 409
+    )
 
 
 def test_a_live_walk_ends_by_itself_after_four_hours(app, guide, guest):
@@ -586,14 +647,26 @@ def test_a_live_walk_ends_by_itself_after_four_hours(app, guide, guest):
         walk.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     assert guest.get(f"/api/live/{code}").get_json()["live"] is False
-    assert guide.post(f"/guide/live/{code}/at", data={"stop": "1"}).status_code == 409
-    assert guide.get("/guide/live").status_code == 200  # offers a new walk
+    assert (
+        guide.post(
+            f"/guide/tours/interhelpo/live/{code}/at", data={"stop": "1"}
+        ).status_code
+        == 409
+    )
+    assert (
+        guide.get("/guide/tours/interhelpo/live").status_code == 200
+    )  # offers a new walk
 
 
 @pytest.mark.parametrize("stop", ["", "-1", "7", "x", "1e3"])
 def test_live_stop_must_exist(guide, stop):
     code = start_walk(guide)
-    assert guide.post(f"/guide/live/{code}/at", data={"stop": stop}).status_code == 400
+    assert (
+        guide.post(
+            f"/guide/tours/interhelpo/live/{code}/at", data={"stop": stop}
+        ).status_code
+        == 400
+    )
 
 
 @pytest.mark.parametrize(
@@ -608,7 +681,12 @@ def test_live_stop_must_exist(guide, stop):
 )
 def test_live_position_must_be_a_position(guide, body):
     code = start_walk(guide)
-    assert guide.post(f"/guide/live/{code}/position", json=body).status_code == 400
+    assert (
+        guide.post(
+            f"/guide/tours/interhelpo/live/{code}/position", json=body
+        ).status_code
+        == 400
+    )
 
 
 def test_unknown_live_codes(guest):
@@ -628,23 +706,25 @@ def test_stale_database_state_never_breaks_the_public_pages(app, guest):
         state.revision += 1
         db.session.add(StopEdit(stop_id="osh-bazaar", feature_json="{}", version=1))
         db.session.commit()
-    assert guest.get("/").status_code == 200
-    tour = guest.get("/api/tour").get_json()
+    assert guest.get("/tours/interhelpo/").status_code == 200
+    tour = guest.get("/api/tours/interhelpo").get_json()
     assert tour["stops"] == ["meeting-point", "osh-bazaar"]
-    route = guest.get("/api/route").get_json()["features"]
+    route = guest.get("/api/tours/interhelpo/route").get_json()["features"]
     assert [(f["properties"]["from"], f["properties"]["to"]) for f in route] == [
         ("meeting-point", "osh-bazaar")
     ]
-    stop = guest.get("/api/stops/osh-bazaar").get_json()
+    stop = guest.get("/api/tours/interhelpo/stops/osh-bazaar").get_json()
     assert stop["properties"]["name"]["en"] == "Osh Bazaar"
 
 
 def test_routes_to_a_stop_go_to_its_calibrated_pin(guide, guest):
     guide.post(
-        "/guide/stops/frunze-plant-gate/calibrate",
+        "/guide/tours/interhelpo/stops/frunze-plant-gate/calibrate",
         data={"lat": "42.86860", "lon": "74.55740", "accuracy": "5", "version": "0"},
     )
-    route = guest.get("/api/route?from=meeting-point&to=frunze-plant-gate").get_json()
+    route = guest.get(
+        "/api/tours/interhelpo/route?from=meeting-point&to=frunze-plant-gate"
+    ).get_json()
     end = route["geometry"]["coordinates"][-1]
     assert end == pytest.approx([74.5574, 42.8686], abs=2e-4)
 
@@ -660,37 +740,49 @@ def test_migrations_form_one_line():
 
 
 def test_huge_uploads_are_refused_unread(guide, guest):
-    before = guest.get("/api/route").get_json()
+    before = guest.get("/api/tours/interhelpo/route").get_json()
     body = b"<gpx>" + b" " * 6_000_000 + b"</gpx>"
     response = guide.post(
-        "/guide/track/",
+        "/guide/tours/interhelpo/track/",
         data={"track": (__import__("io").BytesIO(body), "huge.gpx")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 413
     assert "too big" in response.get_data(as_text=True)
-    assert guest.get("/api/route").get_json() == before
+    assert guest.get("/api/tours/interhelpo/route").get_json() == before
 
 
 def test_without_street_data_the_planner_says_distances_are_estimates(tmp_path):
     app = make_app(tmp_path, STREET_FILES=[])
     client = AuthActions(app).create().signed_in()
-    page = client.get("/guide/plan").get_data(as_text=True)
+    page = client.get("/guide/tours/interhelpo/plan").get_data(as_text=True)
     assert "straight lines × 1.3" in page
     answer = client.post(
-        "/guide/api/plan/best-order", json={"stops": SHIPPED}
+        "/guide/api/tours/interhelpo/plan/best-order", json={"stops": SHIPPED}
     ).get_json()
     assert answer["method"] == "straight" and answer["solver"] == "exact"
 
 
 def test_deleting_the_published_variant_keeps_the_route(guide, guest):
     short = ["meeting-point", "interhelpo-quarter", "osh-bazaar"]
-    guide.post("/guide/plan/variants", data={"name": "s", "stops": ",".join(short)})
-    guide.post("/guide/plan/variants/1/publish", data=CONFIRM)
-    assert guide.post("/guide/plan/variants/1/delete").status_code == 303
-    assert guest.get("/api/tour").get_json()["stops"] == short
-    assert 'data-variant="s"' not in guide.get("/guide/plan").get_data(as_text=True)
-    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 404
+    guide.post(
+        "/guide/tours/interhelpo/plan/variants",
+        data={"name": "s", "stops": ",".join(short)},
+    )
+    guide.post("/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM)
+    assert (
+        guide.post("/guide/tours/interhelpo/plan/variants/1/delete").status_code == 303
+    )
+    assert guest.get("/api/tours/interhelpo").get_json()["stops"] == short
+    assert 'data-variant="s"' not in guide.get("/guide/tours/interhelpo/plan").get_data(
+        as_text=True
+    )
+    assert (
+        guide.post(
+            "/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -709,7 +801,7 @@ def test_every_problem_reads_in_both_languages(app, lang):
         "limit_kb": 150, "mb": 9.5, "limit_mb": 8, "duration_min": 6.5,
     }  # fmt: skip
     assert set(LABELS) == set(MESSAGES)
-    with app.test_request_context(f"/guide/check?lang={lang}"):
+    with app.test_request_context(f"/guide/tours/interhelpo/check?lang={lang}"):
         for code in MESSAGES:
             problem = Problem(code, "error", "frunze-plant-gate", params)
             text = describe_problem(problem, get_tour())["text"]
@@ -726,20 +818,38 @@ def test_a_variant_with_stops_gone_from_the_files_still_works(app, guide):
         order = ["meeting-point", "demolished-kiosk", "osh-bazaar"]
         db.session.add(RouteVariant(name="old", stops_json=json.dumps(order)))
         db.session.commit()
-    assert guide.get("/guide/plan").status_code == 200
-    assert guide.get("/guide/plan/variants/1.gpx").status_code == 200
-    assert guide.get("/guide/plan/variants/1/sheet").status_code == 200
-    assert guide.post("/guide/plan/variants/1/publish", data=CONFIRM).status_code == 303
-    assert guide.get("/api/tour").get_json()["stops"] == ["meeting-point", "osh-bazaar"]
+    assert guide.get("/guide/tours/interhelpo/plan").status_code == 200
+    assert guide.get("/guide/tours/interhelpo/plan/variants/1.gpx").status_code == 200
+    assert guide.get("/guide/tours/interhelpo/plan/variants/1/sheet").status_code == 200
+    assert (
+        guide.post(
+            "/guide/tours/interhelpo/plan/variants/1/publish", data=CONFIRM
+        ).status_code
+        == 303
+    )
+    assert guide.get("/api/tours/interhelpo").get_json()["stops"] == [
+        "meeting-point",
+        "osh-bazaar",
+    ]
 
 
 def test_resending_after_a_conflict_conflicts_again(app, guide):
     other = AuthActions(app, username="boris").create().signed_in()
     first, second = edit_form(guide, "osh-bazaar"), edit_form(other, "osh-bazaar")
-    guide.post("/guide/stops/osh-bazaar/edit", data=first)
-    response = other.post("/guide/stops/osh-bazaar/edit", data=second)
+    guide.post("/guide/tours/interhelpo/stops/osh-bazaar/edit", data=first)
+    response = other.post("/guide/tours/interhelpo/stops/osh-bazaar/edit", data=second)
     assert response.status_code == 409
     resent = edit_form_from(response.get_data(as_text=True))
-    assert other.post("/guide/stops/osh-bazaar/edit", data=resent).status_code == 409
+    assert (
+        other.post(
+            "/guide/tours/interhelpo/stops/osh-bazaar/edit", data=resent
+        ).status_code
+        == 409
+    )
     fresh = edit_form(other, "osh-bazaar")
-    assert other.post("/guide/stops/osh-bazaar/edit", data=fresh).status_code == 303
+    assert (
+        other.post(
+            "/guide/tours/interhelpo/stops/osh-bazaar/edit", data=fresh
+        ).status_code
+        == 303
+    )

@@ -6,14 +6,14 @@ import pytest
 
 
 def test_tour(client):
-    data = client.get("/api/tour").get_json()
+    data = client.get("/api/tours/small").get_json()
     assert data["price"] == {"amount": 700, "currency": "KGS"}
     assert data["stops"] == ["start", "middle", "finish"]
     assert data["totals"]["walk_length_m"] > 1000
 
 
 def test_stops_are_geojson_in_order(client):
-    response = client.get("/api/stops")
+    response = client.get("/api/tours/small/stops")
     assert response.mimetype == "application/geo+json"
     features = response.get_json()["features"]
     assert [f["id"] for f in features] == ["start", "middle", "finish"]
@@ -22,7 +22,7 @@ def test_stops_are_geojson_in_order(client):
 
 
 def test_one_stop_has_story_and_sources(client):
-    props = client.get("/api/stops/middle").get_json()["properties"]
+    props = client.get("/api/tours/small/stops/middle").get_json()["properties"]
     assert props["narrative"]["ru"].startswith("Первый абзац")
     assert props["sources"] == [
         {"url": "https://example.org/source", "title": "Test source"}
@@ -31,7 +31,7 @@ def test_one_stop_has_story_and_sources(client):
 
 
 def test_route_is_one_line_per_leg(client):
-    data = client.get("/api/route").get_json()
+    data = client.get("/api/tours/small/route").get_json()
     assert [
         (f["properties"]["from"], f["properties"]["to"]) for f in data["features"]
     ] == [
@@ -45,9 +45,9 @@ def test_route_is_one_line_per_leg(client):
 @pytest.mark.parametrize(
     ("url", "status"),
     [
-        ("/api/stops/nowhere", 404),
-        ("/api/stops/%00", 404),
-        ("/api/stops/" + "x" * 5000, 404),
+        ("/api/tours/small/stops/nowhere", 404),
+        ("/api/tours/small/stops/%00", 404),
+        ("/api/tours/small/stops/" + "x" * 5000, 404),
         ("/api/nothing", 404),
         ("/api/", 404),
     ],
@@ -62,6 +62,6 @@ def test_errors_have_one_shape(client, url, status):
 
 
 def test_wrong_method_is_json_405(client):
-    response = client.post("/api/stops")
+    response = client.post("/api/tours/small/stops")
     assert response.status_code == 405
     assert response.get_json()["status"] == 405

@@ -33,7 +33,7 @@ def booking_app(request, tmp_path, tour_dir):
         yield create_app(
             {
                 "TESTING": True,
-                "TOUR_DATA": str(tour_dir),
+                "TOUR_DATA": str(tour_dir.parent),
                 "SECRET_KEY": "test",
                 "TILE_URL": "/tiles/{z}/{x}/{y}.png",
                 "STREET_FILES": [],
@@ -71,7 +71,7 @@ def test_dates_page_lists_upcoming_dates_with_seats(app, client):
     soon = add_date(app, capacity=8, seats_taken=3)
     add_date(app, capacity=8, days=-1)  # past
     add_date(app, capacity=8, status="cancelled")
-    html = client.get("/dates").get_data(as_text=True)
+    html = client.get("/tours/small/dates").get_data(as_text=True)
     assert html.count('class="date-item"') == 1
     assert f'data-date-id="{soon}"' in html
     assert 'data-seats-left="5"' in html
@@ -80,22 +80,22 @@ def test_dates_page_lists_upcoming_dates_with_seats(app, client):
 
 def test_about_page_shows_next_dates_and_links_registration(app, client):
     date_id = add_date(app, capacity=8)
-    html = client.get("/about").get_data(as_text=True)
-    assert f"/dates/{date_id}/register" in html
+    html = client.get("/tours/small/about").get_data(as_text=True)
+    assert f"/tours/small/dates/{date_id}/register" in html
     assert "8 seats left" in html
-    assert 'href="/dates"' in html
+    assert 'href="/tours/small/dates"' in html
 
 
 def test_full_date_offers_the_waitlist(app, client):
     add_date(app, capacity=2, seats_taken=2)
-    html = client.get("/dates").get_data(as_text=True)
+    html = client.get("/tours/small/dates").get_data(as_text=True)
     assert "Full: waitlist open" in html
     assert "Join the waitlist" in html
 
 
 def test_api_dates(app, client):
     date_id = add_date(app, capacity=8, seats_taken=1)
-    data = client.get("/api/dates").get_json()
+    data = client.get("/api/tours/small/dates").get_json()
     assert data["ok"] is True
     assert data["dates"][0]["id"] == date_id
     assert data["dates"][0]["seats_left"] == 7
@@ -117,7 +117,7 @@ def test_register_takes_seats_and_shows_everything_needed(app, client):
         )
     )
     assert seats_taken(app, date_id) == 3
-    page = client.get(f"/dates/r/{code}")
+    page = client.get(f"/tours/small/dates/r/{code}")
     html = page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
     assert 'data-status="confirmed"' in html
@@ -126,12 +126,14 @@ def test_register_takes_seats_and_shows_everything_needed(app, client):
     assert "700 KGS per person" in html
     assert "folium-map" in html  # the meeting point map
     assert "What to bring" in html
-    assert f"/dates/r/{code}/calendar.ics" in html
-    assert "/tour.gpx" in html
-    assert f"/dates/r/{code}/cancel" in html
+    assert f"/tours/small/dates/r/{code}/calendar.ics" in html
+    assert "/tours/small/tour.gpx" in html
+    assert f"/tours/small/dates/r/{code}/cancel" in html
     # Personal data stay off public pages.
     assert "Nurlan" not in html and "111 222" not in html
-    assert 'data-seats-left="5"' in client.get("/dates").get_data(as_text=True)
+    assert 'data-seats-left="5"' in client.get("/tours/small/dates").get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -190,7 +192,7 @@ def test_the_form_does_not_ask_again_for_the_dates_language(app, client):
     from web.services.booking import find
 
     date_id = add_date(app, language="ru")
-    page = client.get(f"/dates/{date_id}/register").get_data(as_text=True)
+    page = client.get(f"/tours/small/dates/{date_id}/register").get_data(as_text=True)
     assert 'name="language"' not in page
     assert "Русский" in page  # shown with the date instead
     # Whatever a client sends, the guest walks in the date's language.
@@ -201,10 +203,10 @@ def test_the_form_does_not_ask_again_for_the_dates_language(app, client):
 
 def test_resubmitting_the_same_form_does_not_duplicate(app, client):
     date_id = add_date(app, capacity=5)
-    page = client.get(f"/dates/{date_id}/register").get_data(as_text=True)
+    page = client.get(f"/tours/small/dates/{date_id}/register").get_data(as_text=True)
     data = {**hidden_fields(page), **guest(party_size="2")}
-    first = client.post(f"/dates/{date_id}/register", data=data)
-    again = client.post(f"/dates/{date_id}/register", data=data)
+    first = client.post(f"/tours/small/dates/{date_id}/register", data=data)
+    again = client.post(f"/tours/small/dates/{date_id}/register", data=data)
     assert code_of(first) == code_of(again)
     assert seats_taken(app, date_id) == 2
 
@@ -235,8 +237,8 @@ def test_rate_limit_per_address(app, client):
 
 def test_csrf_token_is_required(app, client):
     date_id = add_date(app)
-    client.get(f"/dates/{date_id}/register")
-    response = client.post(f"/dates/{date_id}/register", data=guest())
+    client.get(f"/tours/small/dates/{date_id}/register")
+    response = client.post(f"/tours/small/dates/{date_id}/register", data=guest())
     assert response.status_code == 400
     assert "reload the page" in response.get_data(as_text=True)
     assert seats_taken(app, date_id) == 0
@@ -244,10 +246,11 @@ def test_csrf_token_is_required(app, client):
 
 def test_csrf_token_from_another_session_is_refused(app, client):
     date_id = add_date(app)
-    page = client.get(f"/dates/{date_id}/register").get_data(as_text=True)
+    page = client.get(f"/tours/small/dates/{date_id}/register").get_data(as_text=True)
     stranger = app.test_client()
     response = stranger.post(
-        f"/dates/{date_id}/register", data={**hidden_fields(page), **guest()}
+        f"/tours/small/dates/{date_id}/register",
+        data={**hidden_fields(page), **guest()},
     )
     assert response.status_code == 400
 
@@ -255,13 +258,15 @@ def test_csrf_token_from_another_session_is_refused(app, client):
 def test_full_date_answers_clearly_and_offers_the_waitlist(app, client):
     date_id = add_date(app, capacity=2)
     code_of(register(client, date_id, party_size="2"))
-    page = client.get(f"/dates/{date_id}/register").get_data(as_text=True)
+    page = client.get(f"/tours/small/dates/{date_id}/register").get_data(as_text=True)
     assert "This date is full" in page
     fields = hidden_fields(page)
     assert fields["waitlist"] == "1"
     # A guest who opened the form before it filled up gets a clear answer.
     fields["waitlist"] = ""
-    response = client.post(f"/dates/{date_id}/register", data={**fields, **guest()})
+    response = client.post(
+        f"/tours/small/dates/{date_id}/register", data={**fields, **guest()}
+    )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert 'data-outcome="full"' in html
@@ -281,51 +286,57 @@ def test_cancellation_frees_seats_and_moves_the_waitlist_up(app, client):
     date_id = add_date(app, capacity=2)
     first = code_of(register(client, date_id, party_size="2"))
     waiting = code_of(register(client, date_id, party_size="1"))  # form says waitlist
-    page = client.get(f"/dates/r/{waiting}").get_data(as_text=True)
+    page = client.get(f"/tours/small/dates/r/{waiting}").get_data(as_text=True)
     assert 'data-status="waitlist"' in page
     assert seats_taken(app, date_id) == 2
 
-    cancel_page = client.get(f"/dates/r/{first}/cancel").get_data(as_text=True)
+    cancel_page = client.get(f"/tours/small/dates/r/{first}/cancel").get_data(
+        as_text=True
+    )
     token = hidden_fields(cancel_page)["csrf_token"]
-    response = client.post(f"/dates/r/{first}/cancel", data={"csrf_token": token})
+    response = client.post(
+        f"/tours/small/dates/r/{first}/cancel", data={"csrf_token": token}
+    )
     assert response.status_code == 303
-    assert 'data-status="cancelled"' in client.get(f"/dates/r/{first}").get_data(
-        as_text=True
-    )
-    assert 'data-status="confirmed"' in client.get(f"/dates/r/{waiting}").get_data(
-        as_text=True
-    )
+    assert 'data-status="cancelled"' in client.get(
+        f"/tours/small/dates/r/{first}"
+    ).get_data(as_text=True)
+    assert 'data-status="confirmed"' in client.get(
+        f"/tours/small/dates/r/{waiting}"
+    ).get_data(as_text=True)
     assert seats_taken(app, date_id) == 1
     # Cancelling again changes nothing.
-    client.post(f"/dates/r/{first}/cancel", data={"csrf_token": token})
+    client.post(f"/tours/small/dates/r/{first}/cancel", data={"csrf_token": token})
     assert seats_taken(app, date_id) == 1
 
 
 def test_cancel_needs_csrf(app, client):
     date_id = add_date(app)
     code = code_of(register(client, date_id))
-    assert client.post(f"/dates/r/{code}/cancel").status_code == 400
+    assert client.post(f"/tours/small/dates/r/{code}/cancel").status_code == 400
     assert seats_taken(app, date_id) == 1
 
 
 def test_find_by_typed_code(app, client):
     date_id = add_date(app)
     code = code_of(register(client, date_id))
-    page = client.get("/dates/cancel").get_data(as_text=True)
+    page = client.get("/tours/small/dates/cancel").get_data(as_text=True)
     token = hidden_fields(page)["csrf_token"]
     typed = f" {code[:4].lower()}-{code[4:].lower()} "
-    response = client.post("/dates/cancel", data={"csrf_token": token, "code": typed})
-    assert response.headers["Location"] == f"/dates/r/{code}/cancel"
+    response = client.post(
+        "/tours/small/dates/cancel", data={"csrf_token": token, "code": typed}
+    )
+    assert response.headers["Location"] == f"/tours/small/dates/r/{code}/cancel"
     wrong = client.post(
-        "/dates/cancel", data={"csrf_token": token, "code": "NOPE-NOPE"}
+        "/tours/small/dates/cancel", data={"csrf_token": token, "code": "NOPE-NOPE"}
     )
     assert wrong.status_code == 404
     assert "No registration has this code" in wrong.get_data(as_text=True)
 
 
 def test_unknown_code_is_404(client):
-    assert client.get("/dates/r/AAAAAAAA").status_code == 404
-    assert client.get("/dates/r/AAAAAAAA/calendar.ics").status_code == 404
+    assert client.get("/tours/small/dates/r/AAAAAAAA").status_code == 404
+    assert client.get("/tours/small/dates/r/AAAAAAAA/calendar.ics").status_code == 404
 
 
 @pytest.mark.parametrize("status", ["past", "cancelled"])
@@ -337,25 +348,30 @@ def test_closed_dates_take_no_registrations(app, client, status):
 
         with app.app_context():
             tour_date = db.session.get(TourSession, date_id)
-            page = client.get(f"/dates/{date_id}/register").get_data(as_text=True)
+            page = client.get(f"/tours/small/dates/{date_id}/register").get_data(
+                as_text=True
+            )
             tour_date.starts_at -= timedelta(days=2)
             db.session.commit()
     else:
         date_id = add_date(app)
-        page = client.get(f"/dates/{date_id}/register").get_data(as_text=True)
+        page = client.get(f"/tours/small/dates/{date_id}/register").get_data(
+            as_text=True
+        )
         from web.services.booking import set_date_status
 
         with app.app_context():
             set_date_status(date_id, "cancelled")
     response = client.post(
-        f"/dates/{date_id}/register", data={**hidden_fields(page), **guest()}
+        f"/tours/small/dates/{date_id}/register",
+        data={**hidden_fields(page), **guest()},
     )
     assert response.status_code == 410
     assert seats_taken(app, date_id) == 0
 
 
 def test_unknown_date_is_404(client):
-    assert client.get("/dates/999/register").status_code == 404
+    assert client.get("/tours/small/dates/999/register").status_code == 404
 
 
 # ------------------------------------------------------------ calendar file
@@ -364,7 +380,7 @@ def test_unknown_date_is_404(client):
 def test_ics_has_time_location_and_geo(app, client):
     date_id = add_date(app)
     code = code_of(register(client, date_id))
-    response = client.get(f"/dates/r/{code}/calendar.ics")
+    response = client.get(f"/tours/small/dates/r/{code}/calendar.ics")
     assert response.mimetype == "text/calendar"
     assert "attachment" in response.headers["Content-Disposition"]
     calendar = Calendar.from_ical(response.data)
@@ -387,7 +403,7 @@ def test_ics_has_time_location_and_geo(app, client):
 
 def test_public_ics_per_date(app, client):
     date_id = add_date(app)
-    response = client.get(f"/dates/{date_id}/calendar.ics")
+    response = client.get(f"/tours/small/dates/{date_id}/calendar.ics")
     assert Calendar.from_ical(response.data).walk("VEVENT")
 
 
@@ -411,7 +427,7 @@ def test_nasty_input_is_stored_and_shown_safely(app, client, text, guide):
     date_id = add_date(app)
     response = register(client, date_id, name=text, note=text + "\n" + text)
     assert response.status_code == 303, response.status_code
-    guide_page = client.get(f"/guide/dates/{date_id}")
+    guide_page = client.get(f"/guide/tours/small/dates/{date_id}")
     assert guide_page.status_code == 200
     html = guide_page.get_data(as_text=True)
     assert "<script>alert" not in html
@@ -467,7 +483,7 @@ def test_no_personal_data_in_logs(app, client, caplog):
             email="secret@example.kg",
         )
     )
-    client.get(f"/dates/r/{code}")
+    client.get(f"/tours/small/dates/r/{code}")
     text = caplog.text
     assert code in text  # the code is logged ...
     for private in ("Secret Person", "700 123", "secret@example.kg"):
@@ -483,7 +499,7 @@ def test_confirmation_mail_when_smtp_is_configured(app, client, fake_smtp):
     assert message["To"] == "guest@example.kg"
     body = message.get_content()
     assert f"{code[:4]}-{code[4:]}" in body
-    assert f"/dates/r/{code}" in body
+    assert f"/tours/small/dates/r/{code}" in body
 
 
 def test_no_mail_without_smtp_settings(app, client, fake_smtp):
@@ -497,7 +513,7 @@ def test_failing_smtp_breaks_nothing(app, client, fake_smtp):
     fake_smtp.fail = True
     date_id = add_date(app)
     code = code_of(register(client, date_id, email="guest@example.kg"))
-    assert client.get(f"/dates/r/{code}").status_code == 200
+    assert client.get(f"/tours/small/dates/r/{code}").status_code == 200
 
 
 # ----------------------------------------------------------------- Russian
@@ -505,7 +521,9 @@ def test_failing_smtp_breaks_nothing(app, client, fake_smtp):
 
 def test_registration_form_in_russian(app, client):
     date_id = add_date(app)
-    html = client.get(f"/dates/{date_id}/register?lang=ru").get_data(as_text=True)
+    html = client.get(f"/tours/small/dates/{date_id}/register?lang=ru").get_data(
+        as_text=True
+    )
     assert "Ваше имя" in html
     response = register(client, date_id, name="")
     assert "Пожалуйста" in response.get_data(as_text=True)

@@ -147,7 +147,9 @@ def add_event(client, **fields):
 
 def map_script(client, html: str) -> str:
     """The page's map script, served as a file of its own."""
-    src = re.search(r'<script src="(/maps/[^"]+)"', html)[1].replace("&amp;", "&")
+    src = re.search(r'<script src="(/tours/[^/"]+/maps/[^"]+)"', html)[1].replace(
+        "&amp;", "&"
+    )
     response = client.get(src)
     assert response.status_code == 200
     return response.get_data(as_text=True)
@@ -256,7 +258,8 @@ def test_duplicate_event_ids(tmp_path):
 
 def test_shipped_events_file_holds_the_listing_exactly():
     events = load_events(
-        ROOT / "tour_data" / "events.json", load_tour(ROOT / "tour_data").languages
+        ROOT / "tour_data" / "events.json",
+        load_tour(ROOT / "tour_data" / "interhelpo").languages,
     )
     assert [(e.id, e.title, e.venue, e.start, e.end, e.all_day) for e in events] == [
         (

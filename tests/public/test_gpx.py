@@ -14,7 +14,7 @@ from geo.gpx import tour_track
 
 @pytest.fixture
 def gpx_text(client):
-    response = client.get("/tour.gpx")
+    response = client.get("/tours/small/tour.gpx")
     assert response.status_code == 200
     assert response.mimetype == "application/gpx+xml"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -31,7 +31,7 @@ def test_gpx_reads_back(gpx_text, app):
     ]
     first = gpx.waypoints[0]
     assert (first.longitude, first.latitude) == pytest.approx(tour.stops[0].lonlat)
-    assert first.link.endswith("/stops/start")
+    assert first.link.endswith("/tours/small/stops/start")
     assert len(gpx.routes[0].points) == len(tour.stops)
     track = gpx.tracks[0].segments[0].points
     flat = [value for point in tour_track(tour) for value in point]
@@ -44,7 +44,7 @@ def test_gpx_is_valid_against_the_gpx_11_schema(gpx_text, gpx_schema):
 
 
 def test_shipped_tour_gpx_is_valid(real_client, gpx_schema):
-    text = real_client.get("/tour.gpx?lang=ru").get_data(as_text=True)
+    text = real_client.get("/tours/interhelpo/tour.gpx?lang=ru").get_data(as_text=True)
     assert list(gpx_schema.iter_errors(text)) == []
     assert "Место встречи" in text or "Интергельпо" in text
 

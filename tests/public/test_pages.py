@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-PAGES = ["/", "/stops/start", "/stops/middle", "/stops/finish", "/about"]
+PAGES = [
+    "/tours/small/",
+    "/tours/small/stops/start",
+    "/tours/small/stops/middle",
+    "/tours/small/stops/finish",
+    "/tours/small/about",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -30,7 +36,7 @@ def test_page_loads_nothing_from_outside(client, url):
 
 
 def test_map_lists_stops_in_order_with_legs_and_totals(client):
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/tours/small/").get_data(as_text=True)
     positions = [
         html.index(f'id="stop-{stop_id}"') for stop_id in ("start", "middle", "finish")
     ]
@@ -40,42 +46,44 @@ def test_map_lists_stops_in_order_with_legs_and_totals(client):
 
 
 def test_stop_page_tells_story_sources_position_and_neighbours(client):
-    html = client.get("/stops/middle").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle").get_data(as_text=True)
     assert "First paragraph about Middle" in html
     assert 'href="https://example.org/source"' in html
     assert "within about 300 m of here" in html
-    assert 'rel="prev" href="/stops/start"' in html
-    assert 'rel="next" href="/stops/finish"' in html
+    assert 'rel="prev" href="/tours/small/stops/start"' in html
+    assert 'rel="next" href="/tours/small/stops/finish"' in html
     assert "From Start:" in html
 
 
 def test_names_are_escaped(client):
-    html = client.get("/stops/middle").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle").get_data(as_text=True)
     assert "Middle <b>" not in html
     assert "Middle &lt;b&gt;" in html
 
 
 def test_russian_by_query_sticks_by_cookie(client):
-    html = client.get("/stops/middle?lang=ru").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle?lang=ru").get_data(as_text=True)
     assert '<html lang="ru"' in html
     assert "Первый абзац про Середина" in html
     assert "Остановка 1 из 2" in html
-    again = client.get("/about").get_data(as_text=True)
+    again = client.get("/tours/small/about").get_data(as_text=True)
     assert '<html lang="ru"' in again
 
 
 def test_accept_language_picks_russian(client):
-    response = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+    response = client.get(
+        "/tours/small/", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
+    )
     assert '<html lang="ru"' in response.get_data(as_text=True)
 
 
 def test_unknown_language_falls_back_to_english(client):
-    html = client.get("/?lang=xx").get_data(as_text=True)
+    html = client.get("/tours/small/?lang=xx").get_data(as_text=True)
     assert '<html lang="en"' in html
 
 
 def test_unknown_stop_is_a_friendly_404_page(client):
-    response = client.get("/stops/nowhere")
+    response = client.get("/tours/small/stops/nowhere")
     assert response.status_code == 404
     assert "text/html" in response.content_type
     assert "Back to the map" in response.get_data(as_text=True)
@@ -93,7 +101,7 @@ def test_unexpected_error_is_a_friendly_500(app, client):
 
 
 def test_pages_are_compressed(client):
-    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    response = client.get("/tours/small/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
 
 
@@ -123,24 +131,24 @@ def test_phone_numbers_become_tel_links(written, href):
 
 
 def test_about_page_links_the_phone(client):
-    html = client.get("/about").get_data(as_text=True)
+    html = client.get("/tours/small/about").get_data(as_text=True)
     assert 'href="tel:+996559336001"' in html
 
 
 def test_position_note_is_one_sentence_with_the_basis_behind_a_toggle(client):
-    html = client.get("/stops/middle").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle").get_data(as_text=True)
     start = html.index('class="position-note')
     note = html[start : html.index("</details>", start)]
     assert (
         "<p>The exact spot is not known; it was within about 300 m of here.</p>" in note
     )
     assert re.search(r"<summary>How we know</summary>\s*<p>test basis</p>", note)
-    firm = client.get("/stops/finish").get_data(as_text=True)
+    firm = client.get("/tours/small/stops/finish").get_data(as_text=True)
     assert "This is the spot, to within about 15 m." in firm
 
 
 def test_stop_page_opens_with_a_small_map_of_the_stop(client):
-    html = client.get("/stops/middle").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle").get_data(as_text=True)
     assert html.index('id="stop-map"') < html.index("<h1>")
     data = re.search(
         r'<script type="application/json" id="stop-map-data">(.*?)</script>', html, re.S
@@ -154,7 +162,9 @@ def test_stop_page_opens_with_a_small_map_of_the_stop(client):
     assert stop_map["tile_url"] == "/tiles/{z}/{x}/{y}.png"
 
 
-@pytest.mark.parametrize("url", ["/", "/about", "/walk"])
+@pytest.mark.parametrize(
+    "url", ["/tours/small/", "/tours/small/about", "/tours/small/walk"]
+)
 def test_leaflet_loads_after_the_content_not_in_the_head(client, url):
     html = client.get(url).get_data(as_text=True)
     head = html[: html.index("</head>")]
@@ -162,14 +172,16 @@ def test_leaflet_loads_after_the_content_not_in_the_head(client, url):
     assert "leaflet.css" in head  # styles first: the map box keeps its size
     script = html.index("/vendor/leaflet/leaflet.js")
     # The map script (a file of its own, /maps/...) comes after Leaflet.
-    assert html.index("</main>") < script < html.index('<script src="/maps/')
+    assert (
+        html.index("</main>") < script < html.index('<script src="/tours/small/maps/')
+    )
     # Both deferred: the page paints before they have arrived.
     assert re.search(r'<script src="/vendor/leaflet/leaflet\.js\?v=\w+" defer>', html)
-    assert re.search(r'<script src="/maps/\w+\.js\?[^"]+" defer>', html)
+    assert re.search(r'<script src="/tours/small/maps/\w+\.js\?[^"]+" defer>', html)
 
 
 def test_a_source_known_only_by_name_is_listed_without_a_link(real_client):
-    html = real_client.get("/stops/osh-bazaar").get_data(as_text=True)
+    html = real_client.get("/tours/interhelpo/stops/osh-bazaar").get_data(as_text=True)
     sources = html.split('id="sources-heading"', 1)[1].split("</section>")[0]
     unlinked = '<span class="source-unlinked" translate="no">vb.kg (Vecherny Bishkek)'
     assert f"{unlinked}, article 455057" in sources

@@ -42,7 +42,12 @@ def test_manifest_speaks_the_visitors_language(client):
 
 
 def test_every_page_links_the_manifest_and_the_worker(client):
-    for path in ("/", "/about", "/walk", "/stops/middle"):
+    for path in (
+        "/tours/small/",
+        "/tours/small/about",
+        "/tours/small/walk",
+        "/tours/small/stops/middle",
+    ):
         html = client.get(path).get_data(as_text=True)
         assert 'rel="manifest" href="/manifest.webmanifest"' in html, path
         assert re.search(r'data-sw="/sw\.js\?v=[0-9a-f]{12}"', html), path
@@ -70,10 +75,21 @@ def test_everything_the_worker_saves_exists(client):
 def test_worker_saves_each_page_and_the_gpx_in_both_languages(client):
     config = client.get("/sw-config.json").get_json()
     precache = set(config["precache"])
-    for page in ("/", "/about", "/walk", "/stops/start", "/stops/finish", "/tour.gpx"):
+    for page in (
+        "/tours/small/",
+        "/tours/small/about",
+        "/tours/small/walk",
+        "/tours/small/stops/start",
+        "/tours/small/stops/finish",
+        "/tours/small/tour.gpx",
+    ):
         assert page in config["pages"]
         assert {f"{page}?lang=en", f"{page}?lang=ru"} <= precache
-    assert {"/api/route", "/api/stops", "/api/stops/middle"} <= precache
+    assert {
+        "/api/tours/small/route",
+        "/api/tours/small/stops",
+        "/api/tours/small/stops/middle",
+    } <= precache
     plain = {url.split("?v=")[0] for url in precache}
     assert "/static/js/sw.js" not in plain
     assert "/static/js/walk.js" in plain
@@ -92,26 +108,31 @@ def test_the_arrival_chime_is_a_short_small_wav():
 
 
 def test_pages_say_their_language_for_the_worker(client):
-    assert client.get("/stops/middle?lang=ru").headers["Content-Language"] == "ru"
-    assert client.get("/tour.gpx?lang=en").headers["Content-Language"] == "en"
-    assert "Content-Language" not in client.get("/api/stops").headers
+    assert (
+        client.get("/tours/small/stops/middle?lang=ru").headers["Content-Language"]
+        == "ru"
+    )
+    assert (
+        client.get("/tours/small/tour.gpx?lang=en").headers["Content-Language"] == "en"
+    )
+    assert "Content-Language" not in client.get("/api/tours/small/stops").headers
 
 
 def test_tile_cache_bound_is_a_setting(tmp_path, tour_dir):
-    app = make_app(tmp_path, TOUR_DATA=str(tour_dir), TILE_CACHE_MAX_MB=12)
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent), TILE_CACHE_MAX_MB=12)
     config = app.test_client().get("/sw-config.json").get_json()
     assert config["tile_max_bytes"] == 12 * 1024 * 1024
 
 
 def version_of(tour_dir: Path, **settings) -> str:
-    app = make_app(tour_dir.parent, TOUR_DATA=str(tour_dir), **settings)
+    app = make_app(tour_dir.parent, TOUR_DATA=str(tour_dir.parent), **settings)
     return str(app.test_client().get("/sw-config.json").get_json()["version"])
 
 
 def test_cache_version_follows_the_data_and_settings(tmp_path, tour_dir):
     first = version_of(tour_dir)
     assert first == version_of(tour_dir)
-    changed = tmp_path / "changed"
+    changed = tmp_path / "changed" / "small"
     shutil.copytree(tour_dir, changed)
     meta = json.loads((changed / "tour.json").read_text(encoding="utf-8"))
     meta["title"]["en"] = "Small test walk, revised"

@@ -28,7 +28,7 @@ def app(request, tmp_path, tour_dir):
         yield create_app(
             {
                 "TESTING": True,
-                "TOUR_DATA": str(tour_dir),
+                "TOUR_DATA": str(tour_dir.parent),
                 "SECRET_KEY": "test",
                 "TILE_URL": "/tiles/{z}/{x}/{y}.png",
                 "STREET_FILES": [],
@@ -43,7 +43,7 @@ def client(app):
 
 
 def rate(client, **body):
-    return client.post("/api/ratings", json={"token": TOKEN, **body})
+    return client.post("/api/tours/small/ratings", json={"token": TOKEN, **body})
 
 
 def rows(app):
@@ -101,7 +101,9 @@ def test_each_phone_and_stop_has_its_own_rating(app, client):
     rate(client, stop="middle", score=2)
     rate(client, stop="finish", score=3)
     rate(client, score=4)
-    client.post("/api/ratings", json={"token": OTHER, "stop": "middle", "score": 5})
+    client.post(
+        "/api/tours/small/ratings", json={"token": OTHER, "stop": "middle", "score": 5}
+    )
     assert sorted((r[0] or "", r[1]) for r in rows(app)) == [
         ("", 4),
         ("finish", 3),
@@ -157,7 +159,7 @@ BAD_RATINGS = [
     [pytest.param(body, status, id=name) for name, body, status in BAD_RATINGS],
 )
 def test_bad_ratings_get_a_json_error_and_nothing_is_stored(app, client, body, status):
-    assert_error(client.post("/api/ratings", json=body), status)
+    assert_error(client.post("/api/tours/small/ratings", json=body), status)
     assert rows(app) == []
 
 
@@ -175,7 +177,8 @@ def test_bodies_that_are_not_a_json_object_are_refused(
     app, client, data, content_type, status
 ):
     assert_error(
-        client.post("/api/ratings", data=data, content_type=content_type), status
+        client.post("/api/tours/small/ratings", data=data, content_type=content_type),
+        status,
     )
     assert rows(app) == []
 
@@ -191,7 +194,7 @@ def test_bodies_that_are_not_a_json_object_are_refused(
 )
 def test_ratings_from_other_sites_are_refused(app, client, headers):
     response = client.post(
-        "/api/ratings", json={"token": TOKEN, "score": 5}, headers=headers
+        "/api/tours/small/ratings", json={"token": TOKEN, "score": 5}, headers=headers
     )
     assert_error(response, 403)
     assert rows(app) == []
@@ -199,7 +202,7 @@ def test_ratings_from_other_sites_are_refused(app, client, headers):
 
 def test_ratings_from_this_site_pass_the_origin_check(app, client):
     response = client.post(
-        "/api/ratings",
+        "/api/tours/small/ratings",
         json={"token": TOKEN, "score": 5},
         headers={"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"},
     )
@@ -214,7 +217,9 @@ def test_no_cookie_is_needed_or_set(app, client):
 
 
 def test_the_error_is_in_the_walkers_language(app, client):
-    english = assert_error(client.post("/api/ratings", json={"token": TOKEN}), 400)
+    english = assert_error(
+        client.post("/api/tours/small/ratings", json={"token": TOKEN}), 400
+    )
     russian = assert_error(
         client.post("/api/ratings?lang=ru", json={"token": TOKEN}), 400
     )
@@ -225,7 +230,7 @@ def test_the_error_is_in_the_walkers_language(app, client):
 def test_ratings_are_rate_limited_per_address(tmp_path, tour_dir):
     from tests.support import make_app
 
-    app = make_app(tmp_path, TOUR_DATA=str(tour_dir), RATINGS_PER_ADDRESS=3)
+    app = make_app(tmp_path, TOUR_DATA=str(tour_dir.parent), RATINGS_PER_ADDRESS=3)
     client = app.test_client()
     for score in (1, 2, 3):
         assert rate(client, score=score).status_code == 200
@@ -233,12 +238,12 @@ def test_ratings_are_rate_limited_per_address(tmp_path, tour_dir):
     assert "min" in error
     assert [(r[0], r[1]) for r in rows(app)] == [(None, 3)]
     # The end-of-walk report counts against the same limit.
-    beacon = client.post("/api/walk-end", json={"last": 1})
+    beacon = client.post("/api/tours/small/walk-end", json={"last": 1})
     assert_error(beacon, 429)
     assert reach(app) == {}
     # Another address is not held up.
     other = client.post(
-        "/api/ratings",
+        "/api/tours/small/ratings",
         json={"token": OTHER, "score": 5},
         environ_base={"REMOTE_ADDR": "198.51.100.7"},
     )
@@ -250,20 +255,20 @@ def test_ratings_are_rate_limited_per_address(tmp_path, tour_dir):
 
 def test_a_walker_moves_from_stop_to_stop_and_is_counted_once(app, client):
     first = client.post(
-        "/api/walk-end",
+        "/api/tours/small/walk-end",
         data=json.dumps({"last": 1, "previous": None}),
         content_type="text/plain;charset=UTF-8",  # as navigator.sendBeacon sends it
     )
     assert first.status_code == 200 and first.get_json() == {"ok": True}
     assert reach(app) == {1: 1}
-    client.post("/api/walk-end", json={"last": 2, "previous": 1})
+    client.post("/api/tours/small/walk-end", json={"last": 2, "previous": 1})
     assert reach(app) == {1: 0, 2: 1}
-    client.post("/api/walk-end", json={"last": 1})
+    client.post("/api/tours/small/walk-end", json={"last": 1})
     assert reach(app) == {1: 1, 2: 1}
 
 
 def test_a_count_never_goes_below_zero(app, client):
-    client.post("/api/walk-end", json={"last": 2, "previous": 0})
+    client.post("/api/tours/small/walk-end", json={"last": 2, "previous": 0})
     assert reach(app) == {2: 1}
 
 
@@ -284,21 +289,24 @@ BAD_REACH = [
     "body", [pytest.param(body, id=name) for name, body in BAD_REACH]
 )
 def test_bad_reports_get_a_json_error_and_count_nothing(app, client, body):
-    assert_error(client.post("/api/walk-end", json=body), 400)
+    assert_error(client.post("/api/tours/small/walk-end", json=body), 400)
     assert reach(app) == {}
 
 
 @pytest.mark.parametrize("data", ["{broken", "[1]", "", "null"])
 def test_reports_that_are_not_a_json_object_are_refused(app, client, data):
     assert_error(
-        client.post("/api/walk-end", data=data, content_type="text/plain"), 400
+        client.post("/api/tours/small/walk-end", data=data, content_type="text/plain"),
+        400,
     )
     assert reach(app) == {}
 
 
 def test_reports_from_other_sites_are_refused(app, client):
     response = client.post(
-        "/api/walk-end", json={"last": 1}, headers={"Sec-Fetch-Site": "cross-site"}
+        "/api/tours/small/walk-end",
+        json={"last": 1},
+        headers={"Sec-Fetch-Site": "cross-site"},
     )
     assert_error(response, 403)
     assert reach(app) == {}
@@ -314,7 +322,7 @@ def test_the_purge_forgets_old_keys_and_keeps_scores_and_comments(app, client):
     from web.services.rating_models import Rating
 
     rate(client, stop="middle", score=2, comment="Old one")
-    client.post("/api/ratings", json={"token": OTHER, "score": 5})
+    client.post("/api/tours/small/ratings", json={"token": OTHER, "score": 5})
     with app.app_context():
         old = db.session.scalars(select(Rating).where(Rating.stop_id == "middle")).one()
         old.updated_at = utcnow() - timedelta(days=31)
@@ -338,16 +346,16 @@ def test_flask_guide_purge_says_how_many_rating_keys_it_forgot(app, client):
 
 
 def test_the_walk_page_carries_the_end_of_the_walk(app, client):
-    html = client.get("/walk").get_data(as_text=True)
+    html = client.get("/tours/small/walk").get_data(as_text=True)
     assert html.count('id="walk-end"') == 1
-    assert 'data-rate-url="/api/ratings"' in html
-    assert 'data-reach-url="/api/walk-end"' in html
+    assert 'data-rate-url="/api/tours/small/ratings"' in html
+    assert 'data-reach-url="/api/tours/small/walk-end"' in html
     stops = [s.id for s in app.extensions["tour"].stops]
     assert re.findall(r'<form class="rate" id="rate-([\w-]+)"', html) == [
         "walk",
         *stops,
     ]
     assert html.count('type="radio" name="score"') == 5 * (len(stops) + 1)
-    assert 'href="/dates"' in html
+    assert 'href="/tours/small/dates"' in html
     for script in ("js/share.js", "js/walk_end.js"):
         assert len(re.findall(rf'<script src="/static/{script}[?"]', html)) == 1

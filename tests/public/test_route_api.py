@@ -1,4 +1,4 @@
-"""/api/route?from=..&to=.. and /route.gpx: a walking route, or a 4xx, never a 500."""
+"""/api/tours/<id>/route?from=..&to=.. and route.gpx: a walking route or a 4xx."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def streets_client(tmp_path, tour_dir):
     app = create_app(
         {
             "TESTING": True,
-            "TOUR_DATA": str(tour_dir),
+            "TOUR_DATA": str(tour_dir.parent),
             "DATABASE": str(tmp_path / "guide.sqlite3"),
             "STREET_FILES": [str(DATA / "streets_small_tour.osm")],
         }
@@ -29,7 +29,7 @@ def streets_client(tmp_path, tour_dir):
 
 
 def test_route_between_two_stops(streets_client):
-    response = streets_client.get("/api/route?from=start&to=finish")
+    response = streets_client.get("/api/tours/small/route?from=start&to=finish")
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     feature = response.get_json()
@@ -48,7 +48,9 @@ def test_route_between_two_stops(streets_client):
 
 
 def test_route_from_a_position_in_russian(streets_client):
-    response = streets_client.get("/api/route?from=42.8760,74.5590&to=middle&lang=ru")
+    response = streets_client.get(
+        "/api/tours/small/route?from=42.8760,74.5590&to=middle&lang=ru"
+    )
     assert response.status_code == 200
     props = response.get_json()["properties"]
     assert props["approximate_m"] > 50  # the straight way onto the street
@@ -56,13 +58,15 @@ def test_route_from_a_position_in_russian(streets_client):
 
 
 def test_without_parameters_the_legs_are_still_there(streets_client):
-    data = streets_client.get("/api/route").get_json()
+    data = streets_client.get("/api/tours/small/route").get_json()
     assert data["type"] == "FeatureCollection"
     assert len(data["features"]) == 2
 
 
 def test_route_gpx(streets_client):
-    response = streets_client.get("/route.gpx?from=start&to=42.8751,74.5580")
+    response = streets_client.get(
+        "/tours/small/route.gpx?from=start&to=42.8751,74.5580"
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/gpx+xml"
     assert "walking-route.gpx" in response.headers["Content-Disposition"]
@@ -77,12 +81,14 @@ def test_no_path_is_unprocessable(tmp_path, tour_dir):
     app = create_app(
         {
             "TESTING": True,
-            "TOUR_DATA": str(tour_dir),
+            "TOUR_DATA": str(tour_dir.parent),
             "DATABASE": str(tmp_path / "guide.sqlite3"),
             "STREET_FILES": [str(DATA / "walk_two_islands.osm")],
         }
     )
-    response = app.test_client().get("/api/route?from=42.8701,74.551&to=42.8751,74.551")
+    response = app.test_client().get(
+        "/api/tours/small/route?from=42.8701,74.551&to=42.8751,74.551"
+    )
     assert response.status_code == 422
     assert "no walking path" in response.get_json()["error"]
 
@@ -123,7 +129,7 @@ NASTY = [
 def test_nasty_places_get_4xx_in_the_error_shape(streets_client, side, value, status):
     other = "to" if side == "from" else "from"
     response = streets_client.get(
-        "/api/route", query_string={side: value, other: "middle"}
+        "/api/tours/small/route", query_string={side: value, other: "middle"}
     )
     assert response.status_code == status, response.get_data(as_text=True)
     body = response.get_json()
@@ -142,7 +148,7 @@ def test_nasty_places_get_4xx_in_the_error_shape(streets_client, side, value, st
     ],
 )
 def test_odd_queries_never_fail(streets_client, query, status):
-    response = streets_client.get(f"/api/route?{query}")
+    response = streets_client.get(f"/api/tours/small/route?{query}")
     assert response.status_code == status
     assert response.is_json
 
@@ -150,7 +156,7 @@ def test_odd_queries_never_fail(streets_client, query, status):
 @pytest.mark.parametrize(("value", "status"), NASTY[::4])
 def test_nasty_gpx_requests_are_4xx_pages(streets_client, value, status):
     response = streets_client.get(
-        "/route.gpx", query_string={"from": value, "to": "middle"}
+        "/tours/small/route.gpx", query_string={"from": value, "to": "middle"}
     )
     assert response.status_code == status
     assert response.mimetype == "text/html"
@@ -158,7 +164,9 @@ def test_nasty_gpx_requests_are_4xx_pages(streets_client, value, status):
 
 def test_osh_bazaar_to_the_meeting_point_on_district_streets(district_app):
     client = district_app.test_client()
-    response = client.get("/api/route?from=42.87500,74.57000&to=meeting-point")
+    response = client.get(
+        "/api/tours/interhelpo/route?from=42.87500,74.57000&to=meeting-point"
+    )
     props = response.get_json()["properties"]
     straight_m = haversine_m((74.57, 42.875), (74.55826, 42.87766))
     assert straight_m + 100 < props["length_m"] < straight_m + 500
@@ -175,20 +183,22 @@ def test_route_directions_in_a_declared_language_or_flagged_english(
 ):
     # "de" stands for a language whose texts and catalogue came in before its
     # phrase file (geo/lang/de.json): English, and the answer says so.
-    tour = tour_with_language(DATA / "tour_small", tmp_path / "tour", lang)
+    tour = tour_with_language(
+        DATA / "tours" / "small", tmp_path / "tours" / "small", lang
+    )
     app = make_app(
         tmp_path,
-        TOUR_DATA=str(tour),
+        TOUR_DATA=str(tour.parent),
         STREET_FILES=[str(DATA / "streets_small_tour.osm")],
     )
     client = app.test_client()
-    props = client.get(f"/api/route?from=start&to=finish&lang={lang}").get_json()[
-        "properties"
-    ]
+    props = client.get(
+        f"/api/tours/small/route?from=start&to=finish&lang={lang}"
+    ).get_json()["properties"]
     assert props["directions_lang"] == directions_lang
     assert props["directions"][0].startswith(start)
     gpx = gpxpy.parse(
-        client.get(f"/route.gpx?from=start&to=finish&lang={lang}").get_data(
+        client.get(f"/tours/small/route.gpx?from=start&to=finish&lang={lang}").get_data(
             as_text=True
         )
     )

@@ -38,7 +38,7 @@ def test_links_point_every_app_at_the_same_place():
 
 
 def test_about_page_has_the_meeting_point_links_and_a_qr_code(client):
-    html = client.get("/about").get_data(as_text=True)
+    html = client.get("/tours/small/about").get_data(as_text=True)
     assert "The way to the meeting point in a navigation app" in html
     assert 'href="geo:' in html
     svg = re.search(r"<svg [^>]*aria-labelledby=\"qr-caption\".*?</svg>", html, re.S)
@@ -52,7 +52,7 @@ def test_about_page_has_the_meeting_point_links_and_a_qr_code(client):
 
 def test_qr_code_encodes_the_tour_address(app):
     segno = __import__("segno")
-    with app.test_request_context("/", base_url="https://walk.example.org"):
+    with app.test_request_context("/tours/small/", base_url="https://walk.example.org"):
         from web.public.share import tour_qr_svg
 
         svg = str(tour_qr_svg())
@@ -64,5 +64,5 @@ def test_qr_code_encodes_the_tour_address(app):
         return re.findall(r' d="(M[^"]+)"', buffer.getvalue().decode())[-1]
 
     drawn = re.findall(r' d="(M[^"]+)"', svg)[-1]
-    assert drawn == modules("https://walk.example.org/")
-    assert drawn != modules("https://walk.example.org/walk")
+    assert drawn == modules("https://walk.example.org/tours/small/")
+    assert drawn != modules("https://walk.example.org/tours/small/walk")

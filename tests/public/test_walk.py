@@ -18,7 +18,7 @@ def json_block(html: str, block_id: str):
 
 
 def test_walk_page_carries_the_plan_but_no_story_text_in_its_data(client):
-    html = client.get("/walk").get_data(as_text=True)
+    html = client.get("/tours/small/walk").get_data(as_text=True)
     data = json_block(html, "walk-data")
     assert [stop["id"] for stop in data["stops"]] == ["start", "middle", "finish"]
     assert [(leg["from"], leg["to"]) for leg in data["legs"]] == [
@@ -32,7 +32,7 @@ def test_walk_page_carries_the_plan_but_no_story_text_in_its_data(client):
 
 
 def test_walk_page_holds_every_story_in_the_page_language(client):
-    html = client.get("/walk?lang=ru").get_data(as_text=True)
+    html = client.get("/tours/small/walk?lang=ru").get_data(as_text=True)
     assert html.count('class="walk-story-item story"') == 3
     strings = json_block(html, "walk-i18n")
     assert strings["gps_denied"].startswith("Для этого сайта геолокация выключена")
@@ -40,12 +40,12 @@ def test_walk_page_holds_every_story_in_the_page_language(client):
 
 
 def test_walk_page_scripts_live_in_static_files(client):
-    html = client.get("/walk").get_data(as_text=True)
+    html = client.get("/tours/small/walk").get_data(as_text=True)
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
     for attributes, _body in inline:
         # Only data blocks are inline; the map's script is a file too.
         assert 'type="application/json"' in attributes
-    map_script = r'<script src="/maps/tour\.js\?lang=en&amp;v=\w+" defer></script>'
+    map_script = r'<script src="/tours/small/maps/tour\.js\?lang=en&amp;v=\w+" defer>'
     assert re.search(map_script, html)
     assert re.search(r'<script src="/static/js/walk\.js\?v=[0-9a-f]{12}" defer>', html)
 
@@ -53,11 +53,11 @@ def test_walk_page_scripts_live_in_static_files(client):
 def test_tour_area_action_only_when_bulk_downloads_are_allowed(tmp_path, tour_dir):
     app = make_app(
         tmp_path,
-        TOUR_DATA=str(tour_dir),
+        TOUR_DATA=str(tour_dir.parent),
         TILES_ALLOW_BULK=True,
         TILE_URL="https://{s}.tiles.example/{z}/{x}/{y}.png",
     )
-    html = app.test_client().get("/walk").get_data(as_text=True)
+    html = app.test_client().get("/tours/small/walk").get_data(as_text=True)
     assert "Make the tour area available offline" in html
     area = json_block(html, "walk-data")["area"]
     assert area["tile_url"] == "https://{s}.tiles.example/{z}/{x}/{y}.png"
@@ -66,32 +66,34 @@ def test_tour_area_action_only_when_bulk_downloads_are_allowed(tmp_path, tour_di
 
 
 def test_no_tour_area_action_by_default(client):
-    assert "Make the tour area available offline" not in client.get("/walk").get_data(
-        as_text=True
-    )
+    assert "Make the tour area available offline" not in client.get(
+        "/tours/small/walk"
+    ).get_data(as_text=True)
 
 
 def test_map_page_offers_to_start_the_walk(client):
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/tours/small/").get_data(as_text=True)
     assert (
-        '<a class="button button--walk" id="start-own" href="/walk">'
+        '<a class="button button--walk" id="start-own" href="/tours/small/walk">'
         "Start the walk on your own</a>"
     ) in html
 
 
 def test_stop_page_has_listen_share_and_directions(client):
-    html = client.get("/stops/middle").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle").get_data(as_text=True)
     assert "data-listen-play" in html
-    assert 'href="/walk?stop=middle"' in html
-    assert 'data-url="http://localhost/stops/middle"' in html
-    stop = json_block(client.get("/walk").get_data(as_text=True), "walk-data")["stops"][
-        1
-    ]
+    assert 'href="/tours/small/walk?stop=middle"' in html
+    assert 'data-url="http://localhost/tours/small/stops/middle"' in html
+    stop = json_block(
+        client.get("/tours/small/walk").get_data(as_text=True), "walk-data"
+    )["stops"][1]
     for link in map_links(stop["lat"], stop["lon"], stop["name"]):
         assert f'href="{link["href"].replace("&", "&amp;")}"' in html
 
 
 def test_sunlight_mode_is_rendered_from_its_cookie(client):
-    assert 'class="sunlight"' not in client.get("/").get_data(as_text=True)
+    assert 'class="sunlight"' not in client.get("/tours/small/").get_data(as_text=True)
     client.set_cookie("display", "sunlight")
-    assert '<html lang="en" class="sunlight"' in client.get("/").get_data(as_text=True)
+    assert '<html lang="en" class="sunlight"' in client.get("/tours/small/").get_data(
+        as_text=True
+    )

@@ -55,7 +55,9 @@ class Guest:
         return response.status, response.getheader("Location"), text
 
     def open_form(self) -> None:
-        status, _, text = self._request("GET", f"/dates/{self.date_id}/register")
+        status, _, text = self._request(
+            "GET", f"/tours/interhelpo/dates/{self.date_id}/register"
+        )
         assert status == 200, text[-500:]
         self.fields = hidden_fields(text)
 
@@ -64,12 +66,14 @@ class Guest:
             **self.fields,
             **guest(name=f"Guest {self.number}", phone=f"+996 555 {self.number:06d}"),
         }
-        return self._request("POST", f"/dates/{self.date_id}/register", urlencode(data))
+        return self._request(
+            "POST", f"/tours/interhelpo/dates/{self.date_id}/register", urlencode(data)
+        )
 
 
 def _outcome(result: tuple[int, str | None, str]) -> str:
     status, location, text = result
-    if status == 303 and location and "/dates/r/" in location:
+    if status == 303 and location and "/tours/interhelpo/dates/r/" in location:
         return "registered"
     if status == 409 and 'data-outcome="full"' in text:
         return "full"
@@ -183,7 +187,9 @@ def test_acknowledged_registrations_survive_sigkill(live_db, tmp_path):
     try:
         for code in snapshot:
             checker = Guest(server.url, date_id, 0)
-            status, _, text = checker._request("GET", f"/dates/r/{code}")
+            status, _, text = checker._request(
+                "GET", f"/tours/interhelpo/dates/r/{code}"
+            )
             assert status == 200, code
             assert 'data-status="confirmed"' in text
     finally:
@@ -224,5 +230,5 @@ def test_live_server_logs_no_personal_data(tmp_path):
     finally:
         server.stop()
     log = server.log.read_text()
-    assert re.search(r'"POST /dates/\d+/register HTTP/1.1" 303', log)
+    assert re.search(r'"POST /tours/interhelpo/dates/\d+/register HTTP/1.1" 303', log)
     assert "Guest 7" not in log and "555" not in log

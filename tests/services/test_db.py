@@ -54,7 +54,7 @@ def test_upgrade_command(runner):
 def test_many_workers_starting_at_once_migrate_once(tmp_path, tour_dir):
     config = {
         "DATABASE": str(tmp_path / "race.sqlite3"),
-        "TOUR_DATA": str(tour_dir),
+        "TOUR_DATA": str(tour_dir.parent),
         "SECRET_KEY": "race-test-secret-key",
         "PUBLIC_URL": "http://127.0.0.1",
     }

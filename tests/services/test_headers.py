@@ -67,7 +67,13 @@ def filled(rule: str) -> str:
     values = {"int": "1", "path": "x.js", "": "x"}
     return re.sub(
         r"<(?:([^:>]+):)?([^>]+)>",
-        lambda m: "tour" if m[2] == "kind" else values.get(m[1] or "", "x"),
+        lambda m: (
+            "tour"
+            if m[2] == "kind"
+            else "interhelpo"
+            if m[2] == "tour_id"
+            else values.get(m[1] or "", "x")
+        ),
         rule,
     )
 
@@ -113,8 +119,8 @@ def test_errors_and_refusals_carry_the_headers_too(client) -> None:
         client.get("/no/such/page"),
         client.get("/api/nothing"),
         client.post("/guide/login", data={"username": "x"}),
-        client.get("/guide/plan"),
-        client.get("/", headers={"Host": "a..b"}),
+        client.get("/guide/tours/interhelpo/plan"),
+        client.get("/tours/interhelpo/", headers={"Host": "a..b"}),
     ):
         assert check_headers(response, tiles=None) == [], response.status_code
 
@@ -123,7 +129,7 @@ def test_the_configured_tile_server_is_the_only_other_image_source(tmp_path):
     from tests.support import make_app
 
     app = make_app(tmp_path, TILE_URL=TILES + "/{z}/{x}/{y}.png")
-    response = app.test_client().get("/")
+    response = app.test_client().get("/tours/interhelpo/")
     assert check_headers(response, tiles=TILES) == []
     rules = policy(response.headers["Content-Security-Policy"])
     assert TILES in rules["img-src"]
@@ -149,8 +155,8 @@ def test_tile_source_comes_from_the_tile_url(tile_url, source) -> None:
 
 
 def test_hsts_only_over_https(client) -> None:
-    assert "Strict-Transport-Security" not in client.get("/").headers
-    secure = client.get("/", base_url="https://guide.example.org")
+    assert "Strict-Transport-Security" not in client.get("/tours/interhelpo/").headers
+    secure = client.get("/tours/interhelpo/", base_url="https://guide.example.org")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
     assert int(secure.headers["Strict-Transport-Security"].split("=")[1]) >= 15552000
 
@@ -177,7 +183,11 @@ def test_no_page_has_inline_script_or_handlers(real_app, lang) -> None:
         "/guide/events",
         data={"title": "Concert", "day": "2031-01-01", "start": "19:00"},
     )
-    live = client.post("/guide/live/start").headers["Location"].rsplit("/", 1)[-1]
+    live = (
+        client.post("/guide/tours/interhelpo/live/start")
+        .headers["Location"]
+        .rsplit("/", 1)[-1]
+    )
     paths = [
         filled(rule.rule)
         for rule in real_app.url_map.iter_rules()
@@ -185,15 +195,15 @@ def test_no_page_has_inline_script_or_handlers(real_app, lang) -> None:
     ]
     stop = "interhelpo-quarter"
     paths += [
-        f"/stops/{stop}",
-        f"/guide/stops/{stop}/edit",
-        f"/guide/stops/{stop}/calibrate",
-        f"/dates/{date_id}/register",
-        f"/dates/r/{code}",
-        f"/dates/r/{code}/cancel",
-        f"/guide/dates/{date_id}",
-        f"/guide/dates/{date_id}/edit",
-        f"/guide/live/{live}",
+        f"/tours/interhelpo/stops/{stop}",
+        f"/guide/tours/interhelpo/stops/{stop}/edit",
+        f"/guide/tours/interhelpo/stops/{stop}/calibrate",
+        f"/tours/interhelpo/dates/{date_id}/register",
+        f"/tours/interhelpo/dates/r/{code}",
+        f"/tours/interhelpo/dates/r/{code}/cancel",
+        f"/guide/tours/interhelpo/dates/{date_id}",
+        f"/guide/tours/interhelpo/dates/{date_id}/edit",
+        f"/guide/tours/interhelpo/live/{live}",
         f"/live/{live}",
     ]
     pages = []
@@ -212,10 +222,10 @@ def test_map_scripts_are_files_identical_in_every_process(app, tmp_path) -> None
     from app import create_app
 
     client = app.test_client()
-    page = client.get("/?lang=ru").get_data(as_text=True)
-    src = re.search(r'<script src="(/maps/tour\.js\?[^"]+)"', page)[1].replace(
-        "&amp;", "&"
-    )
+    page = client.get("/tours/small/?lang=ru").get_data(as_text=True)
+    src = re.search(r'<script src="(/tours/small/maps/tour\.js\?[^"]+)"', page)[
+        1
+    ].replace("&amp;", "&")
     first = client.get(src)
     assert first.status_code == 200
     assert first.mimetype == "text/javascript"
@@ -228,4 +238,4 @@ def test_map_scripts_are_files_identical_in_every_process(app, tmp_path) -> None
     stale = client.get(src.split("&v=")[0] + "&v=0000")
     assert stale.status_code == 200
     assert stale.headers["Cache-Control"] == "no-cache"
-    assert client.get("/maps/nothing.js").status_code == 404
+    assert client.get("/tours/small/maps/nothing.js").status_code == 404

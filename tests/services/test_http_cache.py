@@ -26,7 +26,7 @@ def linked(html: str, pattern: str) -> str:
     ],
 )
 def test_static_files_are_linked_by_content_hash_and_kept_a_year(client, pattern):
-    url = linked(client.get("/").get_data(as_text=True), pattern)
+    url = linked(client.get("/tours/small/").get_data(as_text=True), pattern)
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == IMMUTABLE
@@ -55,9 +55,18 @@ def test_a_changed_file_gets_a_new_url(app, client):
         copy.unlink()
 
 
-@pytest.mark.parametrize("url", ["/", "/stops/middle", "/about", "/walk", "/dates"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/tours/small/",
+        "/tours/small/stops/middle",
+        "/tours/small/about",
+        "/tours/small/walk",
+        "/tours/small/dates",
+    ],
+)
 def test_public_pages_are_cacheable_with_etag_and_304(client, url):
-    client.get("/?lang=en")  # the language cookie is set once, here
+    client.get("/tours/small/?lang=en")  # the language cookie is set once, here
     response = client.get(url, headers={"Accept-Encoding": "br"})
     assert response.status_code == 200
     assert response.headers["Content-Encoding"] == "br"
@@ -77,20 +86,23 @@ def test_public_pages_are_cacheable_with_etag_and_304(client, url):
 
 
 def test_a_response_that_sets_a_cookie_is_not_for_shared_caches(client):
-    response = client.get("/stops/middle?lang=ru")
+    response = client.get("/tours/small/stops/middle?lang=ru")
     assert "lang=ru" in response.headers["Set-Cookie"]
     assert response.headers["Cache-Control"] == "private, no-cache"
 
 
 def test_api_answers_have_etags_and_304(client):
-    response = client.get("/api/tour")
+    response = client.get("/api/tours/small")
     etag = response.headers["ETag"]
-    assert client.get("/api/tour", headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get("/api/tours/small", headers={"If-None-Match": etag}).status_code
+        == 304
+    )
 
 
 def test_private_pages_stay_uncached(app, client):
     date_id = add_date(app)
-    response = client.get(f"/dates/{date_id}/register")
+    response = client.get(f"/tours/small/dates/{date_id}/register")
     assert response.headers["Cache-Control"] == "no-store"
     assert "ETag" not in response.headers
 
@@ -106,13 +118,13 @@ def test_a_page_is_rendered_once_per_language_and_display(client, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pages, "render_template", counting)
-    first = client.get("/stops/middle?lang=en").get_data()
-    assert client.get("/stops/middle?lang=en").get_data() == first
+    first = client.get("/tours/small/stops/middle?lang=en").get_data()
+    assert client.get("/tours/small/stops/middle?lang=en").get_data() == first
     assert len(calls) == 1
-    russian = client.get("/stops/middle?lang=ru").get_data(as_text=True)
+    russian = client.get("/tours/small/stops/middle?lang=ru").get_data(as_text=True)
     assert '<html lang="ru"' in russian and len(calls) == 2
     client.set_cookie("display", "sunlight")
-    sunlit = client.get("/stops/middle?lang=ru").get_data(as_text=True)
+    sunlit = client.get("/tours/small/stops/middle?lang=ru").get_data(as_text=True)
     assert 'class="sunlight"' in sunlit and len(calls) == 3
 
 
@@ -121,22 +133,26 @@ def test_a_new_tour_revision_renders_the_page_again(app, client, monkeypatch):
 
     import web.services.http_cache as http_cache
 
-    client.get("/stops/middle")
+    client.get("/tours/small/stops/middle")
     tour = app.extensions["tour"]
     renamed = dataclasses.replace(tour, title={"en": "A renamed walk", "ru": "Новое"})
     monkeypatch.setattr("web.public.pages.get_tour", lambda: renamed)
     # The same revision: the page kept is the answer.
-    assert "A renamed walk" not in client.get("/stops/middle").get_data(as_text=True)
-    monkeypatch.setattr(http_cache, "tour_revision", lambda: 7)
-    assert "A renamed walk" in client.get("/stops/middle").get_data(as_text=True)
+    assert "A renamed walk" not in client.get("/tours/small/stops/middle").get_data(
+        as_text=True
+    )
+    monkeypatch.setattr(http_cache, "tour_revision", lambda _tour_id: 7)
+    assert "A renamed walk" in client.get("/tours/small/stops/middle").get_data(
+        as_text=True
+    )
 
 
 def test_a_booking_shows_on_dated_pages_at_once(app, client):
-    assert "No guided walk" in client.get("/").get_data(as_text=True)
+    assert "No guided walk" in client.get("/tours/small/").get_data(as_text=True)
     assert app.config["NEXT_DATE_TTL_S"] > 0
     add_date(app, capacity=9, days=2)
-    assert "9 seats left" in client.get("/").get_data(as_text=True)
-    assert "9 seats left" in client.get("/dates").get_data(as_text=True)
+    assert "9 seats left" in client.get("/tours/small/").get_data(as_text=True)
+    assert "9 seats left" in client.get("/tours/small/dates").get_data(as_text=True)
 
 
 def test_the_page_store_is_bounded(client, monkeypatch):
@@ -144,5 +160,5 @@ def test_the_page_store_is_bounded(client, monkeypatch):
 
     monkeypatch.setattr(http_cache, "MAX_PAGES", 3)
     for host in ("a.example", "b.example", "c.example", "d.example", "e.example"):
-        client.get("/stops/middle", headers={"Host": host})
+        client.get("/tours/small/stops/middle", headers={"Host": host})
     assert len(client.application.extensions["page_cache"]) == 3

@@ -29,12 +29,20 @@ from tests.support import make_app
 from web.services.i18n import language_name
 from web.services.i18n import missing_catalogues
 
-PAGES = ["/", "/about", "/walk", "/dates", "/events", "/stops/pishpek-station"]
+SMALL = DATA / "tours" / "small"
+PAGES = [
+    "/tours/interhelpo/",
+    "/tours/interhelpo/about",
+    "/tours/interhelpo/walk",
+    "/tours/interhelpo/dates",
+    "/events",
+    "/tours/interhelpo/stops/pishpek-station",
+]
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
 
 
 def app_on(folder, tmp_path):
-    return make_app(tmp_path, TOUR_DATA=str(folder))
+    return make_app(tmp_path, TOUR_DATA=str(folder.parent))
 
 
 # --- catalogues ---------------------------------------------------------------
@@ -103,7 +111,9 @@ def test_page_says_its_language_and_links_every_other(real_client, url, lang):
 
 @pytest.mark.parametrize("lang", DECLARED)
 def test_menu_lists_every_language_in_its_own_name(real_client, lang):
-    html = real_client.get(f"/about?lang={lang}").get_data(as_text=True)
+    html = real_client.get(f"/tours/interhelpo/about?lang={lang}").get_data(
+        as_text=True
+    )
     menu = html[html.index("data-language-menu") : html.index("</details>")]
     entries = re.findall(
         r'<a href="([^"]+)" hreflang="([^"]+)" lang="([^"]+)"( aria-current="true")?>'
@@ -114,7 +124,7 @@ def test_menu_lists_every_language_in_its_own_name(real_client, lang):
         (code, language_name(code)) for code in DECLARED
     ]
     assert [e[1] for e in entries if e[3]] == [lang]
-    assert all(e[0] == f"/about?lang={e[1]}" for e in entries)
+    assert all(e[0] == f"/tours/interhelpo/about?lang={e[1]}" for e in entries)
 
 
 def test_language_names_come_from_the_locale_data():
@@ -134,11 +144,15 @@ def test_menu_keeps_the_rest_of_the_query(real_client):
 
 def test_choice_sticks_and_accept_language_decides_otherwise(real_client):
     last = DECLARED[-1]
-    first = real_client.get(f"/about?lang={last}")
+    first = real_client.get(f"/tours/interhelpo/about?lang={last}")
     assert f"lang={last}" in first.headers["Set-Cookie"]
-    assert f'<html lang="{last}"' in real_client.get("/about").get_data(as_text=True)
+    assert f'<html lang="{last}"' in real_client.get(
+        "/tours/interhelpo/about"
+    ).get_data(as_text=True)
     fresh = real_client.application.test_client()
-    page = fresh.get("/about", headers={"Accept-Language": f"{last};q=1, en;q=0.5"})
+    page = fresh.get(
+        "/tours/interhelpo/about", headers={"Accept-Language": f"{last};q=1, en;q=0.5"}
+    )
     assert f'<html lang="{last}"' in page.get_data(as_text=True)
 
 
@@ -148,13 +162,15 @@ def test_choice_sticks_and_accept_language_decides_otherwise(real_client):
 @pytest.fixture
 def sixth_language_app(tmp_path):
     """The small test tour declaring Uzbek too: a language no code mentions."""
-    folder = tour_with_language(DATA / "tour_small", tmp_path / "tour", "uz")
+    folder = tour_with_language(
+        DATA / "tours" / "small", tmp_path / "tours" / "small", "uz"
+    )
     return app_on(folder, tmp_path)
 
 
 def test_a_declared_language_is_served_without_code(sixth_language_app):
     client = sixth_language_app.test_client()
-    html = client.get("/stops/middle?lang=uz").get_data(as_text=True)
+    html = client.get("/tours/small/stops/middle?lang=uz").get_data(as_text=True)
     assert '<html lang="uz"' in html
     assert 'hreflang="uz"' in html and language_name("uz") in html
     assert "[uz] First paragraph about Middle" in html
@@ -163,7 +179,9 @@ def test_a_declared_language_is_served_without_code(sixth_language_app):
 
 
 def test_a_language_without_locale_data_stops_the_start(tmp_path):
-    folder = tour_with_language(DATA / "tour_small", tmp_path / "tour", "qq")
+    folder = tour_with_language(
+        DATA / "tours" / "small", tmp_path / "tours" / "small", "qq"
+    )
     with pytest.raises(TourDataError, match=r"tour\.json.*languages.*'qq'") as caught:
         app_on(folder, tmp_path)
     assert caught.value.field == "languages"
@@ -178,7 +196,7 @@ def test_numbers_distances_prices_and_dates_follow_the_language(real_app, lang):
     from web.services.i18n import format_price
 
     symbols = Locale.parse(lang).number_symbols["latn"]
-    with real_app.test_request_context(f"/?lang={lang}"):
+    with real_app.test_request_context(f"/tours/interhelpo/?lang={lang}"):
         assert format_distance(1260).startswith(f"1{symbols['decimal']}3")
         assert format_price(12500, "KGS").startswith(f"12{symbols['group']}500")
         day = format_date(date(2019, 11, 26), "long")

@@ -27,12 +27,14 @@ def guide(app, runner):
 
 
 def start_walk(guide) -> str:
-    page = guide.get("/guide/live").get_data(as_text=True)
-    started = guide.post("/guide/live/start", data=hidden_fields(page))
+    page = guide.get("/guide/tours/small/live").get_data(as_text=True)
+    started = guide.post("/guide/tours/small/live/start", data=hidden_fields(page))
     code = started.headers["Location"].rsplit("/", 1)[-1]
-    token = hidden_fields(guide.get(f"/guide/live/{code}").get_data(as_text=True))
+    token = hidden_fields(
+        guide.get(f"/guide/tours/small/live/{code}").get_data(as_text=True)
+    )
     shared = guide.post(
-        f"/guide/live/{code}/position",
+        f"/guide/tours/small/live/{code}/position",
         json={"lat": 42.8751, "lon": 74.5899, "accuracy": 8},
         headers={"X-CSRFToken": token["csrf_token"]},
     )

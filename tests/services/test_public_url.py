@@ -20,7 +20,7 @@ def public_app(tmp_path, tour_dir):
     app = create_app(
         {
             "TESTING": True,
-            "TOUR_DATA": str(tour_dir),
+            "TOUR_DATA": str(tour_dir.parent),
             "DATABASE": str(tmp_path / "guide.sqlite3"),
             "SECRET_KEY": "test",
             "TILE_URL": "/tiles/{z}/{x}/{y}.png",
@@ -39,7 +39,9 @@ def evil_get(client, path):
 def test_no_link_names_the_host_a_client_sent(public_app):
     client = public_app.test_client()
     date_id = add_date(public_app)
-    page = evil_get(client, f"/dates/{date_id}/register").get_data(as_text=True)
+    page = evil_get(client, f"/tours/small/dates/{date_id}/register").get_data(
+        as_text=True
+    )
     form = {
         **hidden_fields(page),
         "name": "Ann",
@@ -49,7 +51,7 @@ def test_no_link_names_the_host_a_client_sent(public_app):
         "consent": "y",
     }
     booked = client.post(
-        f"/dates/{date_id}/register", data=form, headers={"Host": EVIL}
+        f"/tours/small/dates/{date_id}/register", data=form, headers={"Host": EVIL}
     )
     code = booked.headers["Location"].rsplit("/", 1)[-1]
     client.post(
@@ -57,32 +59,34 @@ def test_no_link_names_the_host_a_client_sent(public_app):
         data={"username": "anna", "password": PASSWORD},
         headers={"Host": EVIL},
     )
-    live = client.post("/guide/live/start", headers={"Host": EVIL})
+    live = client.post("/guide/tours/small/live/start", headers={"Host": EVIL})
     live_code = live.headers["Location"].rsplit("/", 1)[-1]
     problems = []
     for path in (
-        "/",
-        "/about",
-        "/stops/middle",
-        "/tour.gpx",
-        "/api/tour",
-        "/api/stops",
-        f"/dates/{date_id}/calendar.ics",
-        f"/dates/r/{code}",
-        f"/dates/r/{code}/calendar.ics",
-        f"/guide/live/{live_code}",
+        "/tours/small/",
+        "/tours/small/about",
+        "/tours/small/stops/middle",
+        "/tours/small/tour.gpx",
+        "/api/tours/small",
+        "/api/tours/small/stops",
+        f"/tours/small/dates/{date_id}/calendar.ics",
+        f"/tours/small/dates/r/{code}",
+        f"/tours/small/dates/r/{code}/calendar.ics",
+        f"/guide/tours/small/live/{live_code}",
         f"/live/{live_code}/qr.svg",
-        "/guide/plan/variants/1.gpx",
+        "/guide/tours/small/plan/variants/1.gpx",
     ):
         body = evil_get(client, path).get_data(as_text=True)
         if EVIL in body:
             problems.append(path)
     assert not problems
-    about = evil_get(client, "/about").get_data(as_text=True)
+    about = evil_get(client, "/tours/small/about").get_data(as_text=True)
     assert f"{PUBLIC}/" in about  # the QR code's caption
-    ics = evil_get(client, f"/dates/r/{code}/calendar.ics").get_data(as_text=True)
-    assert f"{PUBLIC}/dates/r/{code}/cancel" in ics.replace("\r\n ", "")
-    with public_app.test_request_context("/", headers={"Host": EVIL}):
+    ics = evil_get(client, f"/tours/small/dates/r/{code}/calendar.ics").get_data(
+        as_text=True
+    )
+    assert f"{PUBLIC}/tours/small/dates/r/{code}/cancel" in ics.replace("\r\n ", "")
+    with public_app.test_request_context("/tours/small/", headers={"Host": EVIL}):
         from web.public.live import join_url
 
         assert join_url(live_code) == f"{PUBLIC}/live/{live_code}"
@@ -91,8 +95,10 @@ def test_no_link_names_the_host_a_client_sent(public_app):
 def test_mail_links_use_the_public_url(public_app):
     from web.services import mail
 
-    with public_app.test_request_context("/", headers={"Host": EVIL}):
-        assert mail.confirmation_link("ABC123") == f"{PUBLIC}/dates/r/ABC123"
+    with public_app.test_request_context("/tours/small/", headers={"Host": EVIL}):
+        assert (
+            mail.confirmation_link("ABC123") == f"{PUBLIC}/tours/small/dates/r/ABC123"
+        )
 
 
 def test_the_qr_cache_is_bounded(app):
@@ -100,7 +106,7 @@ def test_the_qr_cache_is_bounded(app):
 
     client = app.test_client()
     for n in range(50):
-        client.get("/about", headers={"Host": f"h{n}.example"})
+        client.get("/tours/small/about", headers={"Host": f"h{n}.example"})
     assert share.tour_qr_svg_for.cache_info().currsize <= share.QR_CACHE_SIZE
 
 
@@ -127,6 +133,10 @@ def test_outside_debug_and_testing_a_public_url_is_required(tmp_path, monkeypatc
 
 
 def test_hreflang_alternates_use_the_public_url(public_app):
-    page = evil_get(public_app.test_client(), "/about").get_data(as_text=True)
+    page = evil_get(public_app.test_client(), "/tours/small/about").get_data(
+        as_text=True
+    )
     links = re.findall(r'<link rel="alternate" hreflang="\w+" href="([^"]+)"', page)
-    assert links and all(link.startswith(f"{PUBLIC}/about?lang=") for link in links)
+    assert links and all(
+        link.startswith(f"{PUBLIC}/tours/small/about?lang=") for link in links
+    )

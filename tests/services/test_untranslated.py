@@ -33,26 +33,26 @@ def site(tmp_path_factory):
     app = make_app(tmp)
     date_id = add_date(app, capacity=10, seats_taken=8)
     client = app.test_client()
-    confirmed = register(client, date_id)
+    confirmed = register(client, date_id, tour="interhelpo")
     code = confirmed.headers["Location"].rstrip("/").split("/")[-1]
     tour = app.extensions["tour"]
     events = app.extensions["events"]
     urls = [
-        "/",
-        "/about",
-        "/walk",
-        "/dates",
+        "/tours/interhelpo/",
+        "/tours/interhelpo/about",
+        "/tours/interhelpo/walk",
+        "/tours/interhelpo/dates",
         "/events",
         "/live",
-        "/dates/cancel",
-        f"/dates/{date_id}/register",
-        f"/dates/r/{code}",
-        f"/dates/r/{code}/cancel",
+        "/tours/interhelpo/dates/cancel",
+        f"/tours/interhelpo/dates/{date_id}/register",
+        f"/tours/interhelpo/dates/r/{code}",
+        f"/tours/interhelpo/dates/r/{code}/cancel",
         "/no-such-page",
-        *[f"/stops/{stop.id}" for stop in tour.stops],
-        "/tour.gpx",
-        f"/dates/{date_id}/calendar.ics",
-        f"/dates/r/{code}/calendar.ics",
+        *[f"/tours/interhelpo/stops/{stop.id}" for stop in tour.stops],
+        "/tours/interhelpo/tour.gpx",
+        f"/tours/interhelpo/dates/{date_id}/calendar.ics",
+        f"/tours/interhelpo/dates/r/{code}/calendar.ics",
         *[f"/events/{event.id}.ics" for event in events[:2]],
     ]
     return app, urls

@@ -32,6 +32,8 @@ from wtforms import StringField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
+from web import catalogue
+from web import get_tour
 from web.guide import GUIDE_MENU
 from web.guide import current_guide
 from web.guide import is_guide_path
@@ -163,8 +165,15 @@ def logout() -> ResponseReturnValue:
 
 @bp.get("/")
 def home() -> str:
-    """The guide's start page: links to every guide tool."""
-    return render_template("guide/home.html", menu=GUIDE_MENU)
+    """The guide's start page: each tour's tools, then the site's."""
+    per_tour = [
+        (endpoint, label)
+        for endpoint, label in GUIDE_MENU
+        if current_app.url_map.is_endpoint_expecting(endpoint, "tour_id")
+    ]
+    site = [item for item in GUIDE_MENU if item not in per_tour]
+    tours = [get_tour(tour_id) for tour_id in catalogue().tours]
+    return render_template("guide/home.html", tours=tours, menu=per_tour, site=site)
 
 
 # ---------------------------------------------------------------- CLI

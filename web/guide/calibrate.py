@@ -30,6 +30,7 @@ from geo.distance import haversine_m
 from geo.errors import BadCoordinateError
 from geo.export import stop_to_feature
 from geo.loader import stop_from_feature
+from web import current_tour_id
 from web.guide import current_guide
 from web.services.db import db
 from web.services.db import write_transaction
@@ -49,7 +50,7 @@ from web.services.tour_store import reroute_stop
 from web.services.tour_store import save_stop
 from web.services.tour_store import stop_version
 
-bp = Blueprint("calibrate", __name__, url_prefix="/guide/stops")
+bp = Blueprint("calibrate", __name__, url_prefix="/guide/tours/<tour_id>/stops")
 
 GOOD_ACCURACY_M = 20.0
 
@@ -78,7 +79,7 @@ def form(stop_id: str) -> str:
     log = db.session.execute(
         select(Calibration, User.username)
         .outerjoin(User, User.id == Calibration.user_id)
-        .where(Calibration.stop_id == stop_id)
+        .where(Calibration.tour_id == current_tour_id(), Calibration.stop_id == stop_id)
         .order_by(Calibration.at.desc())
     ).all()
     return render_template(
@@ -156,6 +157,7 @@ def set_position(stop_id: str) -> ResponseReturnValue:
             )
             session.add(
                 Calibration(
+                    tour_id=current_tour_id(),
                     stop_id=stop_id,
                     user_id=user_id,
                     at=utcnow(),

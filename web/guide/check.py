@@ -28,6 +28,7 @@ from geo.export import settled
 from geo.export import stops_collection
 from geo.tour import Tour
 from web import get_tour
+from web import tour_folder
 from web.cli import tour_cli
 from web.services.i18n import pick
 from web.services.media import media_facts
@@ -102,7 +103,7 @@ def describe_problem(problem: Problem, tour: Tour) -> dict[str, Any]:
     }
 
 
-@bp.get("/check")
+@bp.get("/tours/<tour_id>/check")
 def check() -> str:
     """Every problem to fix before publishing, errors first."""
     tour = get_tour()
@@ -117,7 +118,7 @@ def check() -> str:
 
 def export_files(tour: Tour) -> dict[str, str]:
     """The tour as guides left it, in the ``tour_data/`` file formats."""
-    source = Path(current_app.config["TOUR_DATA"])
+    source = tour_folder(current_app, tour.id)
     tour = settled(tour)
     meta = json.loads((source / "tour.json").read_text(encoding="utf-8"))
     for name, text in tour.texts():
@@ -137,7 +138,7 @@ def export_files(tour: Tour) -> dict[str, str]:
     }
 
 
-@bp.get("/export.zip")
+@bp.get("/tours/<tour_id>/export.zip")
 def export_zip() -> Response:
     """Download the edited tour as ``tour_data/`` files, ready to commit."""
     buffer = io.BytesIO()

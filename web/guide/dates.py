@@ -39,7 +39,10 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import ValidationError
 
+from web import current_tour_id
 from web import get_tour
+from web import of_tour
+from web import use_tour
 from web.guide import current_guide
 from web.guide import login_required
 from web.services import booking
@@ -112,7 +115,7 @@ class DateForm(FlaskForm):  # type: ignore[misc]
 
 
 def _date_or_404(session_id: int) -> TourSession:
-    tour_date = db.session.get(TourSession, session_id)
+    tour_date = of_tour(db.session.get(TourSession, session_id))
     if tour_date is None:
         abort(404, _("There is no such tour date."))
     return tour_date
@@ -154,13 +157,17 @@ def _fields(form: DateForm) -> dict[str, object]:
     }
 
 
-@bp.get("/dates")
+@bp.get("/tours/<tour_id>/dates")
 @login_required
 def index() -> str:
     """All dates with their totals, upcoming first."""
     now = booking.local_now()
     dates = list(
-        db.session.scalars(select(TourSession).order_by(TourSession.starts_at))
+        db.session.scalars(
+            select(TourSession)
+            .where(TourSession.tour_id == current_tour_id())
+            .order_by(TourSession.starts_at)
+        )
     )
     upcoming = [d for d in dates if d.starts_at > now]
     past = [d for d in dates if d.starts_at <= now][::-1]
@@ -174,13 +181,18 @@ def index() -> str:
     )
 
 
-@bp.route("/dates/new", methods=["GET", "POST"])
+@bp.route("/tours/<tour_id>/dates/new", methods=["GET", "POST"])
 @login_required
 def new_date() -> ResponseReturnValue:
     """Plan a new date."""
     form = _date_form()
     if form.validate_on_submit():
-        tour_date = TourSession(**_fields(form), seats_taken=0, status=SCHEDULED)
+        tour_date = TourSession(
+            **_fields(form),
+            tour_id=current_tour_id(),
+            seats_taken=0,
+            status=SCHEDULED,
+        )
         db.session.add(tour_date)
         db.session.commit()
         log.info("guide %s created date %s", current_guide().id, tour_date.id)  # type: ignore[union-attr]
@@ -189,7 +201,7 @@ def new_date() -> ResponseReturnValue:
     return render_template("guide/date_form.html", form=form, date=None), status
 
 
-@bp.route("/dates/<int:session_id>/edit", methods=["GET", "POST"])
+@bp.route("/tours/<tour_id>/dates/<int:session_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_date(session_id: int) -> ResponseReturnValue:
     """Change a date; seats cannot drop below those already taken."""
@@ -211,7 +223,7 @@ def edit_date(session_id: int) -> ResponseReturnValue:
     return render_template("guide/date_form.html", form=form, date=tour_date), status
 
 
-@bp.post("/dates/<int:session_id>/status")
+@bp.post("/tours/<tour_id>/dates/<int:session_id>/status")
 @login_required
 def set_status(session_id: int) -> ResponseReturnValue:
     """Cancel a date, or put it back on."""
@@ -224,7 +236,7 @@ def set_status(session_id: int) -> ResponseReturnValue:
     return redirect(url_for("guide_dates.show", session_id=session_id), 303)
 
 
-@bp.get("/dates/<int:session_id>")
+@bp.get("/tours/<tour_id>/dates/<int:session_id>")
 @login_required
 def show(session_id: int) -> str:
     """Who registered for a date, with totals and attendance."""
@@ -246,7 +258,7 @@ def _csv_cell(value: object) -> object:
     return value
 
 
-@bp.get("/dates/<int:session_id>.csv")
+@bp.get("/tours/<tour_id>/dates/<int:session_id>.csv")
 @login_required
 def export_csv(session_id: int) -> Response:
     """The registrations of a date as CSV (UTF-8 with BOM, for spreadsheets)."""
@@ -299,6 +311,7 @@ def _registration_or_404(registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         abort(404)
+    use_tour(registration.session.tour_id)  # its date's page is under its tour
     return registration
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from geo.distance import check_lonlat
 from geo.errors import BadCoordinateError
+from web import current_tour_id
 from web import get_tour
 from web.errors import BadRequestParameter
 from web.guide import current_guide
@@ -35,7 +36,7 @@ from web.services.models import utcnow
 from web.services.params import number
 from web.services.privacy import erase_expired_positions
 
-bp = Blueprint("guide_live", __name__, url_prefix="/guide/live")
+bp = Blueprint("guide_live", __name__, url_prefix="/guide/tours/<tour_id>/live")
 
 
 @bp.get("")
@@ -61,6 +62,7 @@ def start() -> ResponseReturnValue:
                 break
         session.add(
             LiveWalk(
+                tour_id=current_tour_id(),
                 code=code,
                 guide_id=guide.id if guide else None,
                 started_at=now,

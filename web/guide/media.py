@@ -33,7 +33,7 @@ from web.services.security import UPLOAD_LIMITS
 from web.services.tour_store import base_tour
 from web.services.tour_store import catalogue
 
-bp = Blueprint("media_guide", __name__, url_prefix="/guide/stops")
+bp = Blueprint("media_guide", __name__, url_prefix="/guide/tours/<tour_id>/stops")
 
 # The upload views set their own limit from the settings (MEDIA_*_MAX_MB) and
 # refuse a bigger file with its message; the global body limit lets them see it.

@@ -35,19 +35,19 @@ from geo.planning import totals
 from geo.tour import Leg
 from geo.tour import Stop
 from geo.tour import Tour
+from web import current_tour_id
+from web import of_tour
 from web.errors import BadRequestParameter
 from web.guide import current_guide
 from web.public.gpx import gpx_response
 from web.services.db import db
 from web.services.db import write_transaction
 from web.services.guide_models import RouteVariant
-from web.services.guide_models import TourState
 from web.services.i18n import current_lang
 from web.services.i18n import pick
 from web.services.links import external_url
 from web.services.models import utcnow
 from web.services.params import db_int
-from web.services.tour_store import STATE_ID
 from web.services.tour_store import all_known_legs
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
@@ -57,6 +57,7 @@ from web.services.tour_store import leg_router
 from web.services.tour_store import legs_for
 from web.services.tour_store import path_json
 from web.services.tour_store import refresh
+from web.services.tour_store import state_of
 
 if TYPE_CHECKING:
     from geo.network import WalkGraph
@@ -92,16 +93,22 @@ def parse_order(raw: Any, stops: dict[str, Stop]) -> list[str]:
 
 
 def _variants() -> list[RouteVariant]:
-    return list(db.session.scalars(select(RouteVariant).order_by(RouteVariant.name)))
+    return list(
+        db.session.scalars(
+            select(RouteVariant)
+            .where(RouteVariant.tour_id == current_tour_id())
+            .order_by(RouteVariant.name)
+        )
+    )
 
 
 def _published_variant_id() -> int | None:
-    state = db.session.get(TourState, STATE_ID)
+    state = state_of(db.session)
     return state.published_variant_id if state else None
 
 
 def _variant(variant_id: int) -> RouteVariant:
-    variant = db.session.get(RouteVariant, variant_id)
+    variant = of_tour(db.session.get(RouteVariant, variant_id))
     if variant is None:
         abort(404, _("No such route variant."))
     return variant
@@ -176,7 +183,7 @@ def leg_lines(order: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-@bp.get("/plan")
+@bp.get("/tours/<tour_id>/plan")
 def plan() -> str:
     """The planner page: the published order, or a saved variant to work on."""
     stops = catalogue()
@@ -218,7 +225,7 @@ def _summary(order: list[str], stops: list[Stop]) -> dict[str, Any]:
     return {"stops": len(order), "totals": result}
 
 
-@bp.post("/api/plan/best-order")
+@bp.post("/api/tours/<tour_id>/plan/best-order")
 def best() -> Response:
     """The shortest order of the posted stops from the meeting point."""
     body = request.get_json(silent=True) or {}
@@ -238,7 +245,7 @@ def best() -> Response:
     )
 
 
-@bp.post("/api/plan/legs")
+@bp.post("/api/tours/<tour_id>/plan/legs")
 def legs() -> Response:
     """The paths of the posted order's legs, for the planner's map."""
     body = request.get_json(silent=True) or {}
@@ -247,7 +254,7 @@ def legs() -> Response:
     return jsonify(ok=True, legs=leg_lines(order))
 
 
-@bp.post("/plan/variants")
+@bp.post("/tours/<tour_id>/plan/variants")
 def save_variant() -> ResponseReturnValue:
     """Save the order under a name; the same name overwrites that variant."""
     stops = {stop.id: stop for stop in catalogue()}
@@ -258,9 +265,15 @@ def save_variant() -> ResponseReturnValue:
             _("Give the variant a name of 1 to %(n)s characters.", n=NAME_MAX)
         )
     with write_transaction() as session:
-        variant = session.scalar(select(RouteVariant).where(RouteVariant.name == name))
+        variant = session.scalar(
+            select(RouteVariant).where(
+                RouteVariant.tour_id == current_tour_id(), RouteVariant.name == name
+            )
+        )
         if variant is None:
-            variant = RouteVariant(name=name, created_by=_user_id())
+            variant = RouteVariant(
+                tour_id=current_tour_id(), name=name, created_by=_user_id()
+            )
             session.add(variant)
         variant.stops_json = json.dumps(order)
         variant.updated_at = utcnow()
@@ -270,11 +283,11 @@ def save_variant() -> ResponseReturnValue:
     return redirect(url_for("planner.plan", variant=variant_id), 303)
 
 
-@bp.post("/plan/variants/<int:variant_id>/delete")
+@bp.post("/tours/<tour_id>/plan/variants/<int:variant_id>/delete")
 def delete_variant(variant_id: int) -> ResponseReturnValue:
     """Delete a variant (the published route stays as it is)."""
     with write_transaction() as session:
-        variant = session.get(RouteVariant, variant_id)
+        variant = of_tour(session.get(RouteVariant, variant_id))
         if variant is None:
             abort(404, _("No such route variant."))
         name = variant.name
@@ -292,7 +305,7 @@ def _tour_totals(tour: Tour) -> Any:
     )
 
 
-@bp.get("/plan/variants/<int:variant_id>/publish")
+@bp.get("/tours/<tour_id>/plan/variants/<int:variant_id>/publish")
 def confirm_publish(variant_id: int) -> str:
     """Ask before publishing: what guests will see, and whether it fits the slot."""
     variant = _variant(variant_id)
@@ -312,7 +325,7 @@ def confirm_publish(variant_id: int) -> str:
     )
 
 
-@bp.post("/plan/variants/<int:variant_id>/publish")
+@bp.post("/tours/<tour_id>/plan/variants/<int:variant_id>/publish")
 def publish(variant_id: int) -> ResponseReturnValue:
     """Make the variant the tour's route: the public map and pages follow it.
 
@@ -334,7 +347,7 @@ def publish(variant_id: int) -> ResponseReturnValue:
     return redirect(url_for("planner.plan", variant=variant_id), 303)
 
 
-@bp.get("/plan/variants/<int:variant_id>.gpx")
+@bp.get("/tours/<tour_id>/plan/variants/<int:variant_id>.gpx")
 def variant_gpx(variant_id: int) -> Response:
     """The variant as GPX: waypoints, route and path."""
     variant = _variant(variant_id)
@@ -345,7 +358,7 @@ def variant_gpx(variant_id: int) -> Response:
     return gpx_response(xml, f"{tour.id}-{slug}.gpx")
 
 
-@bp.get("/plan/variants/<int:variant_id>/sheet")
+@bp.get("/tours/<tour_id>/plan/variants/<int:variant_id>/sheet")
 def sheet(variant_id: int) -> str:
     """A printable route sheet: overview map, planned times, directions per leg."""
     variant = _variant(variant_id)

@@ -12,7 +12,7 @@ from web.services import ratings
 bp = Blueprint("guide_ratings", __name__, url_prefix="/guide")
 
 
-@bp.get("/ratings")
+@bp.get("/tours/<tour_id>/ratings")
 def index() -> str:
     """Count, average, distribution and comments (newest first) per stop."""
     tour = get_tour()

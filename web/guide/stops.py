@@ -45,7 +45,7 @@ from web.services.tour_store import refresh
 from web.services.tour_store import save_stop
 from web.services.tour_store import stop_version
 
-bp = Blueprint("stops", __name__, url_prefix="/guide/stops")
+bp = Blueprint("stops", __name__, url_prefix="/guide/tours/<tour_id>/stops")
 
 TEXT_FIELDS = ("name", "summary", "narrative")
 

@@ -33,20 +33,21 @@ from geo.track_import import MATCH_LIMIT_M
 from geo.track_import import MAX_BYTES
 from geo.track_import import match_track
 from geo.track_import import read_track
+from web import current_tour_id
+from web import of_tour
 from web.guide import current_guide
 from web.services.db import db
 from web.services.db import write_transaction
-from web.services.guide_models import TourState
 from web.services.guide_models import TrackImport
 from web.services.i18n import pick
 from web.services.models import utcnow
 from web.services.security import UPLOAD_LIMITS
-from web.services.tour_store import STATE_ID
 from web.services.tour_store import bump_revision
 from web.services.tour_store import path_json
 from web.services.tour_store import refresh
+from web.services.tour_store import state_of
 
-bp = Blueprint("track", __name__, url_prefix="/guide/track")
+bp = Blueprint("track", __name__, url_prefix="/guide/tours/<tour_id>/track")
 # The upload may be bigger than other requests (web.services.security); up to
 # this size a too-big file still gets the explaining page below, not a bare 413.
 UPLOAD_LIMITS["track.upload"] = 16 * 1024 * 1024
@@ -86,7 +87,7 @@ def explain(exc: TrackError) -> str:
 
 
 def _revision() -> int:
-    state = db.session.get(TourState, STATE_ID)
+    state = state_of(db.session)
     return state.revision if state else 0
 
 
@@ -127,6 +128,7 @@ def upload() -> ResponseReturnValue:
     guide = current_guide()
     with write_transaction() as session:
         pending = TrackImport(
+            tour_id=current_tour_id(),
             user_id=guide.id if guide else None,
             filename=Path(upload.filename or "track.gpx").name[:255],
             created_at=utcnow(),
@@ -146,7 +148,7 @@ def upload() -> ResponseReturnValue:
 
 
 def _pending(import_id: int) -> TrackImport:
-    pending = db.session.get(TrackImport, import_id)
+    pending = of_tour(db.session.get(TrackImport, import_id))
     if pending is None:
         abort(404, _("No such upload."))
     return pending
@@ -195,10 +197,10 @@ def apply(import_id: int) -> ResponseReturnValue:
     """Replace the tour's path with the reviewed track."""
     guide = current_guide()
     with write_transaction() as session:
-        pending = session.get(TrackImport, import_id)
+        pending = of_tour(session.get(TrackImport, import_id))
         if pending is None:
             abort(404, _("No such upload."))
-        state = session.get(TourState, STATE_ID)
+        state = state_of(session)
         revision = state.revision if state else 0
         if pending.applied_at is not None or pending.base_revision != revision:
             flash(
@@ -224,7 +226,7 @@ def apply(import_id: int) -> ResponseReturnValue:
 def discard(import_id: int) -> ResponseReturnValue:
     """Throw the upload away."""
     with write_transaction() as session:
-        pending = session.get(TrackImport, import_id)
+        pending = of_tour(session.get(TrackImport, import_id))
         if pending is not None and pending.applied_at is None:
             session.delete(pending)
     flash(_("The upload was discarded; the path is unchanged."))

@@ -50,7 +50,9 @@ from wtforms.validators import ValidationError
 
 from geo.ical import CalendarEntry
 from geo.ical import to_ics
+from web import current_tour_id
 from web import get_tour
+from web import of_tour
 from web.services import booking
 from web.services import mail
 from web.services.db import db
@@ -193,7 +195,7 @@ def init_app(app: Flask) -> None:
 def _limit_body() -> None:
     # A registration is a few hundred bytes: refuse megabytes before anything
     # (CSRF included) parses the form.
-    if request.path.startswith("/dates/"):
+    if request.path.startswith(("/dates/", "/tours/")) and "/dates/" in request.path:
         request.max_content_length = MAX_BODY
 
 
@@ -222,7 +224,9 @@ def upcoming_dates(limit: int | None = None) -> list[TourSession]:
     query = (
         select(TourSession)
         .where(
-            TourSession.status == SCHEDULED, TourSession.starts_at > booking.local_now()
+            TourSession.tour_id == current_tour_id(),
+            TourSession.status == SCHEDULED,
+            TourSession.starts_at > booking.local_now(),
         )
         .order_by(TourSession.starts_at)
     )
@@ -270,7 +274,7 @@ def next_open_date() -> NextDate | None:
 
 
 def _tour_date(session_id: int) -> TourSession:
-    tour_date = db.session.get(TourSession, session_id)
+    tour_date = of_tour(db.session.get(TourSession, session_id))
     if tour_date is None:
         abort(404, _("There is no such tour date."))
     return tour_date
@@ -282,7 +286,7 @@ def _private(response: Response) -> Response:
     return response
 
 
-@bp.get("/dates")
+@bp.get("/tours/<tour_id>/dates")
 def index() -> Response:
     """List the upcoming dates with the seats left."""
     return public_page(
@@ -297,7 +301,7 @@ def index() -> Response:
     )
 
 
-@bp.get("/api/dates")
+@bp.get("/api/tours/<tour_id>/dates")
 def api_dates() -> Response:
     """The upcoming dates as JSON (no personal data)."""
     return jsonify(
@@ -353,7 +357,7 @@ def _form_page(
     return _private(current_app.make_response((page, status)))
 
 
-@bp.route("/dates/<int:session_id>/register", methods=["GET", "POST"])
+@bp.route("/tours/<tour_id>/dates/<int:session_id>/register", methods=["GET", "POST"])
 def register(session_id: int) -> ResponseReturnValue:
     """Show the form for one date, and take a registration (or waitlist place)."""
     tour_date = _tour_date(session_id)
@@ -435,12 +439,12 @@ def register(session_id: int) -> ResponseReturnValue:
 
 def _registration_or_404(code: str):  # type: ignore[no-untyped-def]
     registration = booking.find(code)
-    if registration is None:
+    if registration is None or registration.session.tour_id != current_tour_id():
         abort(404, _("No registration has this code. Please check it."))
     return registration
 
 
-@bp.get("/dates/r/<code>")
+@bp.get("/tours/<tour_id>/dates/r/<code>")
 def confirmation(code: str) -> ResponseReturnValue:
     """Everything a guest needs to show up: code, date, price, map, links."""
     from web.public.pages import drawn_map
@@ -462,7 +466,7 @@ def confirmation(code: str) -> ResponseReturnValue:
     return _private(current_app.make_response(page))
 
 
-@bp.route("/dates/r/<code>/cancel", methods=["GET", "POST"])
+@bp.route("/tours/<tour_id>/dates/r/<code>/cancel", methods=["GET", "POST"])
 def cancel(code: str) -> ResponseReturnValue:
     """Ask, then cancel a registration by its code; the seats go back on sale."""
     registration = _registration_or_404(code)
@@ -486,7 +490,7 @@ def cancel(code: str) -> ResponseReturnValue:
     return _private(current_app.make_response((page, 409 if error else 200)))
 
 
-@bp.route("/dates/cancel", methods=["GET", "POST"])
+@bp.route("/tours/<tour_id>/dates/cancel", methods=["GET", "POST"])
 def find_registration() -> ResponseReturnValue:
     """Find a registration by the code a guest typed."""
     error = None
@@ -541,7 +545,7 @@ def ics_response(data: bytes, filename: str) -> Response:
     return response
 
 
-@bp.get("/dates/r/<code>/calendar.ics")
+@bp.get("/tours/<tour_id>/dates/r/<code>/calendar.ics")
 def registration_ics(code: str) -> Response:
     """The registered date for a calendar app, with the code to cancel."""
     registration = _registration_or_404(code)
@@ -553,7 +557,7 @@ def registration_ics(code: str) -> Response:
     )
 
 
-@bp.get("/dates/<int:session_id>/calendar.ics")
+@bp.get("/tours/<tour_id>/dates/<int:session_id>/calendar.ics")
 def date_ics(session_id: int) -> Response:
     """One tour date for a calendar app."""
     tour_date = _tour_date(session_id)

@@ -26,7 +26,7 @@ def gpx_response(xml: str, filename: str) -> Response:
     return response
 
 
-@bp.get("/tour.gpx")
+@bp.get("/tours/<tour_id>/tour.gpx")
 def tour_gpx() -> Response:
     """Download the whole walk: stops, route and path."""
     tour = get_tour()
@@ -52,7 +52,7 @@ def tour_gpx() -> Response:
     return gpx_response(xml, f"{tour.id}-walk.gpx")
 
 
-@bp.get("/route.gpx")
+@bp.get("/tours/<tour_id>/route.gpx")
 def route_gpx() -> Response:
     """Download the walking route between ``from`` and ``to``, as for /api/route."""
     xml = write_route_gpx(requested_route(), current_lang())

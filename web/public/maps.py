@@ -1,8 +1,8 @@
 """The folium maps' scripts, served as files: pages hold no inline script.
 
-A page links ``/maps/<kind>.js?lang=..&v=<digest>``. Element ids are numbered
-(`geo.mapping.number_elements`), so every worker renders the same script for
-the same map: the script is rebuilt here from the current tour in that
+A page links ``/tours/<tour-id>/maps/<kind>.js?lang=..&v=<digest>``. Element ids
+are numbered (`geo.mapping.number_elements`), so every worker renders the same
+script for the same map: the script is rebuilt here from that tour in that
 language and cached for a year when its digest is the one asked for.
 """
 
@@ -36,7 +36,8 @@ def init_app(app: Flask) -> None:
 
 
 def register(kind: str, builder: Callable[[], MapParts | None]) -> None:
-    """Serve the script of the maps ``builder`` draws as ``/maps/<kind>.js``."""
+    """Serve the scripts of the maps ``builder`` draws, one per tour, as
+    ``/tours/<tour-id>/maps/<kind>.js``."""
     BUILDERS[kind] = builder
 
 
@@ -50,7 +51,7 @@ def script_url(kind: str, parts: MapParts) -> str:
     return url_for("maps.script", kind=kind, lang=current_lang(), v=digest(parts))
 
 
-@bp.get("/maps/<kind>.js")
+@bp.get("/tours/<tour_id>/maps/<kind>.js")
 def script(kind: str) -> Response:
     """One map's script in the language asked for."""
     builder = BUILDERS.get(kind)

@@ -2,7 +2,7 @@
 
 A file's name holds the hash of its bytes, so it never changes: it is served with
 a year's immutable cache, and with HTTP Range (phones seek in a recording).
-``/api/media-pack`` lists what "Save this walk for offline" downloads.
+``/api/tours/<tour-id>/media-pack`` lists what "Save this walk for offline" downloads.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def file(key: str) -> Response:
     return response
 
 
-@bp.get("/api/media-pack")
+@bp.get("/api/tours/<tour_id>/media-pack")
 def media_pack() -> Response:
     """What to download to walk offline: one width of each photo, one language's
     recordings; with their sizes, so the page can say how much before it starts."""

@@ -43,11 +43,11 @@ def drawn_map(kind: str) -> MapParts:
     a new route: web/services/tour_store.py); folium rendering costs tens of ms.
     """
     lang = current_lang()
-    cache: dict[tuple[str, str, int], MapParts] = current_app.extensions.setdefault(
-        "map_cache", {}
+    cache: dict[tuple[str, str, str, int], MapParts] = (
+        current_app.extensions.setdefault("map_cache", {})
     )
     tour = get_tour()
-    key = (kind, lang, tour_revision())
+    key = (tour.id, kind, lang, tour_revision(tour.id))
     if key not in cache:
         if len(cache) >= MAP_CACHE_SIZE:
             cache.clear()  # older revisions: bounded, not kept forever
@@ -80,7 +80,7 @@ def _dates_ttl_s() -> float:
     return float(current_app.config["NEXT_DATE_TTL_S"])
 
 
-@bp.get("/")
+@bp.get("/tours/<tour_id>/")
 def index() -> Response:
     """Show what the walk is, the next date, the map and the stops in order."""
     return public_page(
@@ -91,7 +91,7 @@ def index() -> Response:
     )
 
 
-@bp.get("/stops/<stop_id>")
+@bp.get("/tours/<tour_id>/stops/<stop_id>")
 def stop(stop_id: str) -> Response:
     """Tell the story of one stop."""
     tour = get_tour()
@@ -109,7 +109,7 @@ def stop(stop_id: str) -> Response:
     )
 
 
-@bp.get("/about")
+@bp.get("/tours/<tour_id>/about")
 def about() -> Response:
     """Tell guests everything they need before they come."""
     return public_page(

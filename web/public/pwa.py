@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint
 from flask import Flask
 from flask import Response
 from flask import current_app
+from flask import g
 from flask import jsonify
 from flask import request
 from flask import send_from_directory
@@ -17,7 +19,9 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from web import catalogue
 from web import get_tour
+from web import tour_folder
 from web.public.maps import script_url
 from web.services.i18n import current_lang
 from web.services.i18n import pick
@@ -51,33 +55,57 @@ def _content_language(response: Response) -> Response:
     return response
 
 
-def cache_version() -> str:
-    """A short hash of everything the offline copy holds: a new deploy changes it."""
-    app = current_app
-    cached = app.extensions.get("pwa_version")
-    if cached:
-        return str(cached)
-    digest = hashlib.sha256()
-    root = Path(app.root_path)
-    folders = [
-        Path(app.static_folder or root / "static"),
-        root / "templates",
-        root / "translations",
-        Path(app.config["TOUR_DATA"]),
-        Path(__file__).parents[1],  # the whole web layer
-    ]
+def _digest_folders(digest: Any, folders: list[Path]) -> None:
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             if path.suffix in (".pyc", ".mo"):
                 continue
             digest.update(str(path.relative_to(folder)).encode())
             digest.update(path.read_bytes())
-    for key in ("TILE_URL", "TILES_ALLOW_BULK", "TILE_CACHE_MAX_MB"):
-        digest.update(repr(app.config[key]).encode())
-    digest.update(str(app.config["OFFLINE_VERSION"]).encode())
-    version = digest.hexdigest()[:12]
-    app.extensions["pwa_version"] = version
-    return version
+
+
+def shell_version() -> str:
+    """A short hash of what every page is made with (code, templates, translations,
+    assets, settings), not of any tour's data."""
+    app = current_app
+    versions: dict[str, str] = app.extensions.setdefault("pwa_versions", {})
+    if "" not in versions:
+        digest = hashlib.sha256()
+        root = Path(app.root_path)
+        _digest_folders(
+            digest,
+            [
+                Path(app.static_folder or root / "static"),
+                root / "templates",
+                root / "translations",
+                Path(__file__).parents[1],  # the whole web layer
+            ],
+        )
+        for key in ("TILE_URL", "TILES_ALLOW_BULK", "TILE_CACHE_MAX_MB"):
+            digest.update(repr(app.config[key]).encode())
+        digest.update(str(app.config["OFFLINE_VERSION"]).encode())
+        versions[""] = digest.hexdigest()[:12]
+    return versions[""]
+
+
+def tour_version(tour_id: str) -> str:
+    """A short hash of one tour's offline copy: the shell and that tour's files.
+    A deploy that changes another tour leaves it as it was."""
+    versions: dict[str, str] = current_app.extensions.setdefault("pwa_versions", {})
+    if tour_id not in versions:
+        digest = hashlib.sha256(shell_version().encode())
+        _digest_folders(digest, [tour_folder(current_app, tour_id)])
+        versions[tour_id] = digest.hexdigest()[:12]
+    return versions[tour_id]
+
+
+def cache_version() -> str:
+    """The service worker's version: any change to the shell or to a tour makes a
+    new worker, which fetches only the copies that changed."""
+    digest = hashlib.sha256(shell_version().encode())
+    for tour_id in catalogue().tours:
+        digest.update(f"{tour_id}={tour_version(tour_id)}".encode())
+    return digest.hexdigest()[:12]
 
 
 def tile_pattern(template: str) -> str:
@@ -100,35 +128,42 @@ def tile_pattern(template: str) -> str:
     return "^" + pattern + "$"
 
 
-def offline_pages() -> list[str]:
-    """The pages kept for offline use, without the language parameter."""
-    tour = get_tour()
+def offline_pages(tour_id: str) -> list[str]:
+    """A tour's pages kept for offline use, without the language parameter."""
+    tour = get_tour(tour_id)
     pages = [
-        url_for("pages.index"),
-        url_for("pages.about"),
-        url_for("walk.walk"),
-        url_for("dates.index"),
+        url_for("pages.index", tour_id=tour_id),
+        url_for("pages.about", tour_id=tour_id),
+        url_for("walk.walk", tour_id=tour_id),
+        url_for("dates.index", tour_id=tour_id),
     ]
-    pages += [url_for("pages.stop", stop_id=stop.id) for stop in tour.stops]
-    pages.append(url_for("gpx.tour_gpx"))
+    pages += [url_for("pages.stop", tour_id=tour_id, stop_id=s.id) for s in tour.stops]
+    pages.append(url_for("gpx.tour_gpx", tour_id=tour_id))
     return pages
 
 
-def precache_urls() -> list[str]:
-    """Every URL the service worker saves when it installs."""
-    tour = get_tour()
+def tour_precache(tour_id: str) -> list[str]:
+    """What the service worker saves of one tour: its pages in each of its
+    languages and its data."""
+    tour = get_tour(tour_id)
     urls = [
-        f"{page}?lang={lang}" for page in offline_pages() for lang in tour.languages
+        f"{page}?lang={lang}"
+        for page in offline_pages(tour_id)
+        for lang in tour.languages
     ]
     urls += [
-        url_for("api.tour"),
-        url_for("api.stops"),
-        url_for("api.route"),
-        url_for("pwa.manifest"),
-        url_for("assets.favicon"),
+        url_for("api.tour", tour_id=tour_id),
+        url_for("api.stops", tour_id=tour_id),
+        url_for("api.route", tour_id=tour_id),
     ]
-    urls += [url_for("api.stop", stop_id=stop.id) for stop in tour.stops]
-    urls += map_script_urls(tour.languages)
+    urls += [url_for("api.stop", tour_id=tour_id, stop_id=s.id) for s in tour.stops]
+    urls += map_script_urls(tour_id, tour.languages)
+    return urls
+
+
+def shell_precache() -> list[str]:
+    """What every tour's pages need: the assets, the manifest, the icon."""
+    urls = [url_for("pwa.manifest"), url_for("assets.favicon")]
     urls += [url_for("static", filename=name) for name in static_files()]
     urls += [
         url_for("assets.vendor", package=package, filename=name)
@@ -137,15 +172,31 @@ def precache_urls() -> list[str]:
     return urls
 
 
-def map_script_urls(languages: tuple[str, ...] | list[str]) -> list[str]:
-    """The scripts of the maps on the offline pages, in every language."""
+def precache_urls() -> list[str]:
+    """Every URL the service worker saves when it installs."""
+    urls = [url for tour_id in catalogue().tours for url in tour_precache(tour_id)]
+    return urls + shell_precache()
+
+
+def map_script_urls(tour_id: str, languages: tuple[str, ...] | list[str]) -> list[str]:
+    """The scripts of a tour's maps on its offline pages, in every language."""
     from web.public.pages import drawn_map
 
-    urls = []
-    for lang in languages:
-        with force_locale(lang):
-            urls += [script_url(kind, drawn_map(kind)) for kind in ("tour", "meeting")]
-    return urls
+    before = g.get("tour_id")
+    g.tour_id = tour_id  # drawn_map and url_for draw and link this tour's maps
+    try:
+        urls = []
+        for lang in languages:
+            with force_locale(lang):
+                urls += [
+                    script_url(kind, drawn_map(kind)) for kind in ("tour", "meeting")
+                ]
+        return urls
+    finally:
+        if before is None:
+            g.pop("tour_id", None)
+        else:
+            g.tour_id = before
 
 
 def static_files() -> list[str]:
@@ -175,12 +226,36 @@ def sw_config() -> Response:
     """Tell the service worker what to save and how much room tiles may take."""
     config = current_app.config
     tour = get_tour()
+    tour_ids = list(catalogue().tours)
+    languages = {lang for t in tour_ids for lang in get_tour(t).languages}
+    # One cache per tour and one for the shell, each named by its own version:
+    # the worker keeps every cache whose name it still lists.
+    groups = [
+        {
+            "cache": f"tour-{tour_id}-{tour_version(tour_id)}",
+            "prefixes": [
+                url_for("pages.index", tour_id=tour_id),
+                url_for("api.tour", tour_id=tour_id) + "/",
+                url_for("api.tour", tour_id=tour_id),
+            ],
+            "precache": tour_precache(tour_id),
+        }
+        for tour_id in tour_ids
+    ]
+    groups.append(
+        {
+            "cache": f"shell-{shell_version()}",
+            "prefixes": [],
+            "precache": shell_precache(),
+        }
+    )
     response = jsonify(
         version=cache_version(),
-        languages=list(tour.languages),
+        languages=sorted(languages),
         default_language=tour.default_language,
+        groups=groups,
         precache=precache_urls(),
-        pages=offline_pages(),
+        pages=[page for tour_id in tour_ids for page in offline_pages(tour_id)],
         tile_pattern=tile_pattern(config["TILE_URL"]),
         tile_max_bytes=int(float(config["TILE_CACHE_MAX_MB"]) * 1024 * 1024),
         tile_average_bytes=int(float(config["TILE_AVERAGE_KB"]) * 1024),
@@ -210,8 +285,9 @@ def manifest() -> Response:
         "lang": lang,
         "dir": "ltr",
         "id": url_for("pages.index"),
-        "start_url": url_for("pages.index"),
-        "scope": url_for("pages.index"),
+        # The front door: the list of tours, or the one tour.
+        "start_url": url_for("tours.index"),
+        "scope": url_for("tours.index"),
         "display": "standalone",
         "orientation": "portrait",
         "background_color": "#ffffff",

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("ratings", __name__, url_prefix="/api")
 
 
-@bp.post("/ratings")
+@bp.post("/tours/<tour_id>/ratings")
 @csrf.exempt
 def rate() -> Response:
     """Store one phone's rating of a stop or of the walk (a second one replaces it)."""
@@ -49,7 +49,7 @@ def rate() -> Response:
     return jsonify(ok=True, replaced=replaced)
 
 
-@bp.post("/walk-end")
+@bp.post("/tours/<tour_id>/walk-end")
 @csrf.exempt
 def walk_end() -> Response:
     """Count where a self-guided walker got to: the stop index only, no position."""

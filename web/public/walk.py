@@ -144,7 +144,7 @@ def walk_strings() -> dict[str, str]:
     }
 
 
-@bp.get("/walk")
+@bp.get("/tours/<tour_id>/walk")
 def walk() -> Response:
     """Guide the walker: where to go next, the story on arrival, the time plan."""
     tour = get_tour()

@@ -19,10 +19,12 @@ from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from web.services.db import db
+from web.services.models import tour_id_column
 from web.services.models import utcnow
 
 
@@ -32,6 +34,7 @@ class TourState(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tour_state"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[str] = tour_id_column(unique=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     # JSON list of stop ids, or None for the order in tour_data/.
     order_json: Mapped[str | None] = mapped_column(Text)
@@ -52,6 +55,7 @@ class StopEdit(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "stop_edits"
 
+    tour_id: Mapped[str] = tour_id_column(primary_key=True)
     stop_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     feature_json: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -65,9 +69,12 @@ class Calibration(db.Model):  # type: ignore[name-defined,misc]
     """Audit log: a stop's pin moved in the field: who, when, from where to where."""
 
     __tablename__ = "calibrations"
-    __table_args__ = (Index("ix_calibrations_stop_at", "stop_id", "at"),)
+    __table_args__ = (
+        Index("ix_calibrations_tour_id_stop_at", "tour_id", "stop_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[str] = tour_id_column()
     stop_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -83,9 +90,13 @@ class RouteVariant(db.Model):  # type: ignore[name-defined,misc]
     """A named order of stops ("short", "step-free"), meeting point first."""
 
     __tablename__ = "route_variants"
+    __table_args__ = (
+        UniqueConstraint("tour_id", "name", name="uq_route_variants_tour_id_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
+    tour_id: Mapped[str] = tour_id_column()
+    name: Mapped[str] = mapped_column(String(80))
     stops_json: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -98,6 +109,7 @@ class TrackImport(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "track_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[str] = tour_id_column()
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     filename: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -118,6 +130,7 @@ class LiveWalk(db.Model):  # type: ignore[name-defined,misc]
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[str] = tour_id_column()
     code: Mapped[str] = mapped_column(String(12), unique=True)
     guide_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -98,7 +98,7 @@ def set_headers(response: Response) -> Response:
 def is_recorder_page(path: str) -> bool:
     """The guide's media page of a stop, the only one that may use the microphone.
 
-    >>> is_recorder_page("/guide/stops/pishpek-station/media")
+    >>> is_recorder_page("/guide/tours/interhelpo/stops/pishpek-station/media")
     True
     >>> is_recorder_page("/stops/pishpek-station")
     False

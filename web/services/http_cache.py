@@ -31,6 +31,7 @@ from flask import request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from web import current_tour_id
 from web import get_tour
 from web.services.i18n import current_lang
 from web.services.tour_store import tour_revision
@@ -164,7 +165,8 @@ def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Res
         return _page_response(_compressed(render(), ttl_s=ttl_s), PUBLIC_MAX_AGE_S)
     get_tour()  # brings this worker's copy of the tour up to its current revision
     key = (
-        tour_revision(),
+        current_tour_id(),
+        tour_revision(current_tour_id()),
         request.endpoint,
         tuple(sorted((request.view_args or {}).items())),
         current_lang(),

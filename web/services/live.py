@@ -14,11 +14,14 @@ import secrets
 from typing import Any
 
 from flask import abort
+from flask import g
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from web import current_tour_id
 from web import get_tour
+from web import use_tour
 from web.services.db import db
 from web.services.db import write_transaction
 from web.services.guide_models import LiveWalk
@@ -52,8 +55,9 @@ def find_walk(code: str) -> LiveWalk:
     walk = db.session.scalar(
         select(LiveWalk).where(LiveWalk.code == normalise_code(code))
     )
-    if walk is None:
+    if walk is None or walk.tour_id != g.get("tour_id", walk.tour_id):
         abort(404, _("No live walk has this code. Check it with your guide."))
+    use_tour(walk.tour_id)  # guests' pages have no tour in their URL
     if not is_live(walk) and walk.guide_position_at is not None:
         # Ended or expired: the position goes now (web.services.privacy).
         from web.services.privacy import erase_expired_positions
@@ -67,7 +71,11 @@ def active_walks() -> list[LiveWalk]:
     """Walks in progress, the latest first."""
     walks = db.session.scalars(
         select(LiveWalk)
-        .where(LiveWalk.ended_at.is_(None), LiveWalk.expires_at > utcnow())
+        .where(
+            LiveWalk.tour_id == current_tour_id(),
+            LiveWalk.ended_at.is_(None),
+            LiveWalk.expires_at > utcnow(),
+        )
         .order_by(LiveWalk.started_at.desc())
     )
     return list(walks)
@@ -79,7 +87,7 @@ def update_walk(code: str, **values: Any) -> LiveWalk:
         walk = session.scalar(
             select(LiveWalk).where(LiveWalk.code == normalise_code(code))
         )
-        if walk is None:
+        if walk is None or walk.tour_id != current_tour_id():
             abort(404, _("No live walk has this code. Check it with your guide."))
         if not is_live(walk):
             abort(409, _("This live walk has ended."))

@@ -35,6 +35,27 @@ SCHEDULED = "scheduled"
 CALLED_OFF = "cancelled"
 
 
+TOUR_ID_CHARS = 64
+
+
+def default_tour_id() -> str:
+    """The request's tour (`web.current_tour_id`): a row written while serving a
+    tour belongs to it. The column has no default in the database."""
+    from web import current_tour_id
+
+    return current_tour_id()
+
+
+def tour_id_column(*, primary_key: bool = False, unique: bool = False) -> Mapped[str]:
+    """The id of the tour a row belongs to (its ``tour_data/`` folder name)."""
+    return mapped_column(
+        String(TOUR_ID_CHARS),
+        default=default_tour_id,
+        primary_key=primary_key,
+        unique=unique or None,
+    )
+
+
 def utcnow() -> datetime:
     """Now in UTC, naive, as stored."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -80,10 +101,11 @@ class TourSession(db.Model):  # type: ignore[name-defined,misc]
         # The last line of defence against overbooking; the booking code
         # never relies on it alone (see web/services/booking.py).
         CheckConstraint("seats_taken <= capacity", name="seats_within_capacity"),
-        Index("ix_tour_sessions_starts_at", "starts_at"),
+        Index("ix_tour_sessions_tour_id_starts_at", "tour_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[str] = tour_id_column()
     starts_at: Mapped[datetime] = mapped_column(DateTime)
     language: Mapped[str] = mapped_column(String(8))
     capacity: Mapped[int] = mapped_column(Integer)

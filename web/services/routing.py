@@ -23,6 +23,7 @@ from geo.routing import resolve_place
 from geo.routing import street_router
 from geo.routing import tour_path_router
 from geo.tour import Tour
+from web import tour_folder
 from web.errors import BadRequestParameter
 from web.services.i18n import pick
 from web.services.tour_store import catalogue
@@ -63,7 +64,7 @@ def base_street_files(app: Flask) -> list[Path]:
 
 def street_files(app: Flask, base: Sequence[Path]) -> list[Path]:
     """Add the tour's hand-drawn connector ways (``tour_data/connectors.osm``)."""
-    connectors = Path(app.config["TOUR_DATA"]) / CONNECTORS_NAME
+    connectors = tour_folder(app) / CONNECTORS_NAME
     return [*base, connectors] if connectors.is_file() else list(base)
 
 

@@ -23,7 +23,9 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import scoped_session
 
+import web
 from geo.distance import LonLat
 from geo.distance import haversine_m
 from geo.errors import TourDataError
@@ -46,7 +48,6 @@ from web.services.models import utcnow
 
 log = logging.getLogger(__name__)
 
-STATE_ID = 1
 GENERATED_BY = "guide tools (web/services/tour_store.py)"
 
 
@@ -68,9 +69,8 @@ def init_app(app: Flask) -> None:
 
 
 def base_tour() -> Tour:
-    """The tour exactly as loaded from ``tour_data/`` at start-up."""
-    tour: Tour = current_app.extensions["tour"]
-    return tour
+    """The request's tour exactly as loaded from ``tour_data/`` at start-up."""
+    return web.catalogue().tour(web.current_tour_id())
 
 
 def _reader() -> Session:
@@ -79,52 +79,61 @@ def _reader() -> Session:
     return Session(db.engine)
 
 
-_REVISION = select(TourState.revision).where(TourState.id == STATE_ID)
-
-
-def _revision() -> int:
+def _revision(tour_id: str) -> int:
     # Read on every request: a plain connection, not an ORM session, which
     # costs several times as much as the rest of a cached page's answer.
     with db.engine.connect() as connection:
-        value = connection.execute(_REVISION).scalar()
+        value = connection.execute(
+            select(TourState.revision).where(TourState.tour_id == tour_id)
+        ).scalar()
     return int(value or 0)
 
 
 def current_tour(base: Tour) -> Tour:
-    """The tour with guides' changes, rebuilt only when the revision moved."""
-    if "current_tour" in g:
-        cached: Tour = g.current_tour
-        return cached
-    revision = _revision()
-    cache: dict[str, Any] = current_app.extensions.setdefault("tour_store", {})
+    """The tour with guides' changes, rebuilt only when its revision moved."""
+    seen: dict[str, Tour] = g.setdefault("current_tours", {})
+    if base.id in seen:
+        return seen[base.id]
+    revision = _revision(base.id)
+    caches: dict[str, dict[str, Any]] = current_app.extensions.setdefault(
+        "tour_store", {}
+    )
+    cache = caches.setdefault(base.id, {})
     if cache.get("revision") != revision:
         cache["tour"] = build_tour(base)
         cache["revision"] = revision
-        # The maps drawn for the old revision are of no more use.
-        current_app.extensions.pop("map_cache", None)
-    g.current_tour = cache["tour"]
-    return g.current_tour
+        # web.public.pages draws each map once per tour version: this one changed.
+        maps = current_app.extensions.get("map_cache", {})
+        for key in [key for key in maps if key[0] == base.id]:
+            del maps[key]
+    seen[base.id] = cache["tour"]
+    return seen[base.id]
 
 
-def tour_revision() -> int:
-    """The revision of the tour this worker serves (0: as shipped in tour_data/).
+def tour_revision(tour_id: str) -> int:
+    """The revision of a tour as this worker serves it (0: as shipped in tour_data/).
 
     Caches of things drawn from the tour key on it, never on ``id()`` of objects.
     """
-    cache: dict[str, Any] = current_app.extensions.get("tour_store", {})
-    return int(cache.get("revision", 0))
+    caches: dict[str, dict[str, Any]] = current_app.extensions.get("tour_store", {})
+    return int(caches.get(tour_id, {}).get("revision", 0))
 
 
 def refresh() -> Tour:
-    """Forget this request's copy and read the tour again (after a change)."""
-    g.pop("current_tour", None)
+    """Forget this request's copy and read its tour again (after a change)."""
+    g.pop("current_tours", None)
     return current_tour(base_tour())
 
 
 def edited_stops(base: Tour) -> dict[str, Stop]:
     """Every stop of the base tour, with guides' edits, by id, in base order."""
     with _reader() as session:
-        edits = {edit.stop_id: edit for edit in session.scalars(select(StopEdit))}
+        edits = {
+            edit.stop_id: edit
+            for edit in session.scalars(
+                select(StopEdit).where(StopEdit.tour_id == base.id)
+            )
+        }
     stops: dict[str, Stop] = {}
     for index, stop in enumerate(base.stops):
         edit = edits.get(stop.id)
@@ -159,7 +168,7 @@ def build_tour(base: Tour) -> Tour:
     """Base tour + stop edits + the published order and path."""
     stops = edited_stops(base)
     with _reader() as session:
-        state = session.get(TourState, STATE_ID)
+        state = state_of(session, base.id)
         order_json = state.order_json if state else None
         path_json = state.path_json if state else None
     order = json.loads(order_json) if order_json else [s.id for s in base.stops]
@@ -300,21 +309,34 @@ def distance_matrix(stops: Sequence[Stop]) -> DistanceMatrix:
 # --- writes -------------------------------------------------------------------------
 
 
+def state_of(
+    session: Session | scoped_session[Any], tour_id: str | None = None
+) -> TourState | None:
+    """The state row of a tour (the request's by default); None before its first
+    change."""
+    tour_id = tour_id or web.current_tour_id()
+    return session.execute(
+        select(TourState).where(TourState.tour_id == tour_id)
+    ).scalar_one_or_none()
+
+
 def bump_revision(session: Session, user_id: int | None, **changes: Any) -> int:
-    """Raise the revision (and apply ``changes`` to the state row) in ``session``."""
+    """Raise the request's tour's revision (and apply ``changes`` to its state row)."""
+    tour_id = web.current_tour_id()
     values = {"revision": TourState.revision + 1, "updated_at": utcnow(), **changes}
     values["updated_by"] = user_id
     result = session.execute(
-        update(TourState).where(TourState.id == STATE_ID).values(**values)
+        update(TourState).where(TourState.tour_id == tour_id).values(**values)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
-        # The migration inserts the row; a database made some other way gets it now.
+        # A tour's first change (the migration made the default tour's row).
         values["revision"] = 1
-        session.add(TourState(id=STATE_ID, **values))
+        session.add(TourState(tour_id=tour_id, **values))
+        session.flush()
         return 1
     return int(
         session.execute(
-            select(TourState.revision).where(TourState.id == STATE_ID)
+            select(TourState.revision).where(TourState.tour_id == tour_id)
         ).scalar_one()
     )
 
@@ -323,7 +345,9 @@ def stop_version(stop_id: str) -> int:
     """How many times the stop was saved in the browser (0: as in the files)."""
     with _reader() as session:
         version = session.execute(
-            select(StopEdit.version).where(StopEdit.stop_id == stop_id)
+            select(StopEdit.version).where(
+                StopEdit.tour_id == web.current_tour_id(), StopEdit.stop_id == stop_id
+            )
         ).scalar()
     return int(version or 0)
 
@@ -334,7 +358,9 @@ def field_verified(stop_id: str) -> tuple[float, Any] | None:
         row = session.execute(
             select(
                 StopEdit.field_verified_accuracy_m, StopEdit.field_verified_at
-            ).where(StopEdit.stop_id == stop_id)
+            ).where(
+                StopEdit.tour_id == web.current_tour_id(), StopEdit.stop_id == stop_id
+            )
         ).first()
     if row is None or row[0] is None:
         return None
@@ -368,24 +394,34 @@ def save_stop(
         values["field_verified_at"] = utcnow()
     if expected_version == 0:
         exists = session.execute(
-            select(StopEdit.version).where(StopEdit.stop_id == stop.id)
+            select(StopEdit.version).where(
+                StopEdit.tour_id == web.current_tour_id(), StopEdit.stop_id == stop.id
+            )
         ).scalar()
         if exists is not None:
             raise EditConflictError(stop.id, int(exists))
         try:
             with session.begin_nested():
-                session.add(StopEdit(stop_id=stop.id, **values))
+                session.add(
+                    StopEdit(tour_id=web.current_tour_id(), stop_id=stop.id, **values)
+                )
         except IntegrityError:
             raise EditConflictError(stop.id, stop_version(stop.id)) from None
         return 1
     result = session.execute(
         update(StopEdit)
-        .where(StopEdit.stop_id == stop.id, StopEdit.version == expected_version)
+        .where(
+            StopEdit.tour_id == web.current_tour_id(),
+            StopEdit.stop_id == stop.id,
+            StopEdit.version == expected_version,
+        )
         .values(**values)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         current = session.execute(
-            select(StopEdit.version).where(StopEdit.stop_id == stop.id)
+            select(StopEdit.version).where(
+                StopEdit.tour_id == web.current_tour_id(), StopEdit.stop_id == stop.id
+            )
         ).scalar()
         raise EditConflictError(stop.id, int(current or 0))
     return expected_version + 1
