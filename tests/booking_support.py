@@ -58,6 +58,24 @@ def database(backend: str, tmp_path: Path):
             yield {"DATABASE": str(tmp_path / "unused.sqlite3"), "DATABASE_URL": url}
 
 
+@contextmanager
+def booking_app(backend: str, tmp_path: Path, tour_dir: Path):
+    """The app on the small test tour, its database on ``backend``."""
+    from app import create_app
+
+    with database(backend, tmp_path) as config:
+        yield create_app(
+            {
+                "TESTING": True,
+                "TOUR_DATA": str(tour_dir.parent),
+                "SECRET_KEY": "test",
+                "TILE_URL": "/tiles/{z}/{x}/{y}.png",
+                "STREET_FILES": [],
+                **config,
+            }
+        )
+
+
 def add_date(app, *, capacity: int = 20, days: float = 3, **fields) -> int:
     """Put a tour date in the database; returns its id."""
     from web.services.booking import local_now

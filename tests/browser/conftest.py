@@ -6,7 +6,12 @@ from __future__ import annotations
 import re
 import shutil
 import struct
+import subprocess
+import sys
 import zlib
+from collections.abc import Iterator
+from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,6 +58,44 @@ def blank_png(size: int = 256) -> bytes:
 
 
 BLANK_TILE = blank_png()
+
+
+GUIDE_PASSWORD = "walk-the-line-1925"
+
+
+def add_guide(server: LiveServer, name: str) -> None:
+    """A guide account in the server's database, with GUIDE_PASSWORD."""
+    subprocess.run(
+        [
+            sys.executable,
+            *("-m", "flask", "guide", "add", name, "--password", GUIDE_PASSWORD),
+        ],
+        cwd=ROOT,
+        env=server.env,
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def own_server(
+    instance: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    workers: int | None = None,
+    guides: tuple[str, ...] = ("anna",),
+) -> Iterator[LiveServer]:
+    """A server and database of a test module's own, for tests whose changes
+    must not reach other tests; its guides are added (and the database migrated)
+    before its workers start."""
+    server = LiveServer(instance, env, workers=workers)
+    for name in guides:
+        add_guide(server, name)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

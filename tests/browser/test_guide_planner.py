@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser import test_guide_tools as tools
 from tests.browser.conftest import ROOT
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import own_server
 from tests.browser.test_guide_tools import plan_order
 from tests.browser.test_guide_tools import shot
 from tests.browser.test_guide_tools import sign_in
@@ -22,19 +22,15 @@ STREETS = ROOT / "tests" / "data" / "streets_small_tour.osm"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """Our own server, routing on a small street file around the meeting point."""
-    server = LiveServer(
+    with own_server(
         tmp_path_factory.mktemp("planner-instance"),
         {"FLASK_STREET_FILES": str(STREETS)},
         workers=2,
-    )
-    tools.add_guide(server, "anna")
-    server.start()
-    yield server
-    server.stop()
+    ) as server:
+        yield server
 
 
 # Phone pages on it, as in the guide tools' tests.
-guard = tools.guard
 context = tools.context
 page = tools.page
 

@@ -5,44 +5,29 @@ followed by a guest, served by gunicorn with several worker processes."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import GUIDE_PASSWORD
 from tests.browser.conftest import ROOT
 from tests.browser.conftest import Guard
-from tests.browser.conftest import LiveServer
 from tests.browser.conftest import new_phone_context
+from tests.browser.conftest import own_server
 
 TRACKS = ROOT / "tests" / "data" / "tracks"
 SHOTS = Path("/tmp")
-PASSWORD = "walk-the-line-1925"
-
-
-def add_guide(server: LiveServer, name: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "flask", "guide", "add", name, "--password", PASSWORD],
-        cwd=ROOT,
-        env=server.env,
-        check=True,
-        capture_output=True,
-    )
+PASSWORD = GUIDE_PASSWORD
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """Our own server: publishing a route must not change the map other tests see."""
     # gunicorn with several worker processes: state must be shared.
-    server = LiveServer(tmp_path_factory.mktemp("guide-instance"), workers=3)
-    # Migrate and add the guide before the workers start.
-    add_guide(server, "anna")
-    server.start()
-    yield server
-    server.stop()
+    with own_server(tmp_path_factory.mktemp("guide-instance"), workers=3) as server:
+        yield server
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Guard
-from tests.browser.conftest import LiveServer
 from tests.browser.conftest import new_phone_context
-from tests.browser.test_guide_tools import add_guide
+from tests.browser.conftest import own_server
 from tests.browser.test_guide_tools import sign_in
 from tests.media_support import exif_of
 from tests.media_support import photo
@@ -32,20 +31,14 @@ OTHER: dict = {}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """Our own server: the photos must not show up in other tests' pages."""
-    server = LiveServer(tmp_path_factory.mktemp("media-instance"))
-    add_guide(server, "anna")
-    server.start()
-    with urllib.request.urlopen(server.url + "/api/tours/interhelpo/stops") as answer:
-        features = json.load(answer)["features"]
-    STOP.update(features[1]["properties"])
-    OTHER.update(features[2]["properties"])
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def guard():
-    return Guard()
+    with own_server(tmp_path_factory.mktemp("media-instance")) as server:
+        with urllib.request.urlopen(
+            server.url + "/api/tours/interhelpo/stops"
+        ) as answer:
+            features = json.load(answer)["features"]
+        STOP.update(features[1]["properties"])
+        OTHER.update(features[2]["properties"])
+        yield server
 
 
 @pytest.fixture

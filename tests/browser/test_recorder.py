@@ -11,9 +11,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import CHROMIUM
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.conftest import Guard
-from tests.browser.conftest import LiveServer
 from tests.browser.conftest import new_phone_context
-from tests.browser.test_guide_tools import add_guide
+from tests.browser.conftest import own_server
 from tests.browser.test_guide_tools import sign_in
 
 STOP = "pishpek-station"
@@ -27,11 +26,8 @@ FAKE_MICROPHONE = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """Our own server: the recording must not reach other tests' pages."""
-    server = LiveServer(tmp_path_factory.mktemp("recorder-instance"))
-    add_guide(server, "anna")
-    server.start()
-    yield server
-    server.stop()
+    with own_server(tmp_path_factory.mktemp("recorder-instance")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,15 @@ guide tools included, and a stop name written as HTML stays text everywhere."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import GUIDE_PASSWORD
 from tests.browser.conftest import ROOT
-from tests.browser.conftest import Guard
-from tests.browser.conftest import LiveServer
 from tests.browser.conftest import new_phone_context
+from tests.browser.conftest import own_server
 
-PASSWORD = "walk-the-line-1925"
 TRACK = ROOT / "tests" / "data" / "tracks" / "walk.gpx"
 # Runs script if any page or map hands the name to the browser as HTML.
 PAYLOAD = '<img src=x onerror="document.title=`pwned`">'
@@ -25,22 +22,8 @@ STOP = "frunze-plant-gate"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """Our own server: the stop renamed here must not reach other tests."""
-    server = LiveServer(tmp_path_factory.mktemp("security-instance"), workers=2)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "guide", "add", "anna", "--password", PASSWORD],
-        cwd=ROOT,
-        env=server.env,
-        check=True,
-        capture_output=True,
-    )
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def guard():
-    return Guard()
+    with own_server(tmp_path_factory.mktemp("security-instance"), workers=2) as server:
+        yield server
 
 
 @pytest.fixture
@@ -59,7 +42,7 @@ def page(browser, server, guard):
 def sign_in(page):
     page.goto("/guide/login?next=/guide/")
     page.get_by_label("User name").fill("anna")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(GUIDE_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/guide/$"))
 

@@ -96,13 +96,18 @@ def gps_context(browser, live_server, guard):
     context.close()
 
 
-@pytest.fixture
-def walk_page(gps_context, guard):
-    page = gps_context.new_page()
+def open_walk(context):
+    """The walk page at T0 in a new tab of ``context``, its panel drawn."""
+    page = context.new_page()
     page.clock.set_fixed_time(T0)
     page.goto("/tours/interhelpo/walk")
     expect(page.locator("#walk-panel")).to_be_visible()
-    yield page
+    return page
+
+
+@pytest.fixture
+def walk_page(gps_context, guard):
+    yield open_walk(gps_context)
     guard.check()
 
 
@@ -494,11 +499,7 @@ STORY_IN_VIEW = """(id) => {
 @pytest.fixture
 def app_page(gps_context, guard):
     gps_context.add_init_script(SIGNALS)
-    page = gps_context.new_page()
-    page.clock.set_fixed_time(T0)
-    page.goto("/tours/interhelpo/walk")
-    expect(page.locator("#walk-panel")).to_be_visible()
-    yield page
+    yield open_walk(gps_context)
     guard.check()
 
 

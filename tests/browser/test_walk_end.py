@@ -6,17 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import GUIDE_PASSWORD
 from tests.browser.conftest import ROOT
-from tests.browser.conftest import Guard
-from tests.browser.conftest import LiveServer
 from tests.browser.conftest import new_phone_context
+from tests.browser.conftest import own_server
 from tests.browser.test_accessibility import violations
 from tests.browser.test_walk import T0
 from tests.browser.test_walk import Walker
@@ -24,7 +22,6 @@ from tests.browser.test_walk import metres
 from tests.browser.test_walk import offset
 from tests.browser.test_walk import tour_stops
 
-PASSWORD = "interhelpo-1925-walk"
 # Screenshots for people to look at; a folder of the tester's choice.
 SHOTS = Path(os.environ.get("WALK_END_SHOTS", str(ROOT / "test-artifacts")))
 COMMENT = "<script>alert(1)</script> The bridge story was the best"
@@ -33,22 +30,8 @@ COMMENT = "<script>alert(1)</script> The bridge story was the best"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """Our own server and database: the ratings must start from none."""
-    server = LiveServer(tmp_path_factory.mktemp("walk-end-instance"))
-    subprocess.run(
-        [sys.executable, "-m", "flask", "guide", "add", "anna", "--password", PASSWORD],
-        cwd=ROOT,
-        env=server.env,
-        check=True,
-        capture_output=True,
-    )
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def guard():
-    return Guard()
+    with own_server(tmp_path_factory.mktemp("walk-end-instance")) as server:
+        yield server
 
 
 def shot(page, name, *, full_page=False):
@@ -74,7 +57,7 @@ def guide_page(browser, server, guard, viewport=None):
     page = context.new_page()
     page.goto("/guide/login?next=/guide/tours/interhelpo/ratings")
     page.get_by_label("User name").fill("anna")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(GUIDE_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/guide/tours/interhelpo/ratings$"))
     return context, page

@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from app import create_app
+from tests import booking_support
 from tests.booking_support import BACKENDS
 from tests.booking_support import add_date
-from tests.booking_support import database
 from tests.booking_support import guest
 from tests.booking_support import hidden_fields
 from tests.booking_support import register
@@ -29,17 +28,8 @@ from web.public.dates import format_short_day
 
 @pytest.fixture(params=BACKENDS)
 def booking_app(request, tmp_path, tour_dir):
-    with database(request.param, tmp_path) as config:
-        yield create_app(
-            {
-                "TESTING": True,
-                "TOUR_DATA": str(tour_dir.parent),
-                "SECRET_KEY": "test",
-                "TILE_URL": "/tiles/{z}/{x}/{y}.png",
-                "STREET_FILES": [],
-                **config,
-            }
-        )
+    with booking_support.booking_app(request.param, tmp_path, tour_dir) as app:
+        yield app
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from app import create_app
+from tests import booking_support
 from tests.booking_support import BACKENDS
-from tests.booking_support import database
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 OTHER = "fedcba9876543210fedcba9876543210"
@@ -24,17 +23,8 @@ OTHER = "fedcba9876543210fedcba9876543210"
 
 @pytest.fixture(params=BACKENDS)
 def app(request, tmp_path, tour_dir):
-    with database(request.param, tmp_path) as config:
-        yield create_app(
-            {
-                "TESTING": True,
-                "TOUR_DATA": str(tour_dir.parent),
-                "SECRET_KEY": "test",
-                "TILE_URL": "/tiles/{z}/{x}/{y}.png",
-                "STREET_FILES": [],
-                **config,
-            }
-        )
+    with booking_support.booking_app(request.param, tmp_path, tour_dir) as app:
+        yield app
 
 
 @pytest.fixture
