@@ -316,10 +316,20 @@ function tile(request, config) {
               keepTile(seen, request.url, copy, config);
             }
             return response;
-          })
+          }, blankTile)
       );
     })
   );
+}
+
+// A tile neither kept nor reachable (no data, the tile server down): a plain square
+// in the map's land colour, not a broken image and a console error per tile. It is
+// not kept, so the real tile is fetched again the next time it is shown.
+function blankTile() {
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256">' +
+    '<rect width="256" height="256" fill="#f2efe9"/></svg>';
+  return new Response(svg, { headers: { "Content-Type": "image/svg+xml" } });
 }
 
 function touch(url) {

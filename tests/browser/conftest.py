@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from playwright.sync_api import sync_playwright
 
 from tests.live_server import ROOT
@@ -139,6 +140,7 @@ class Guard:
 
     def __init__(self):
         self.console_errors: list[str] = []
+        self.console_sources: list[str] = []
         self.page_errors: list[str] = []
         self.outside_requests: list[str] = []
         self.csp_violations: list[str] = []
@@ -156,13 +158,19 @@ class Guard:
             route.abort()
 
     def watch(self, page):
-        page.on(
-            "console",
-            lambda msg: (
-                self.console_errors.append(msg.text) if msg.type == "error" else None
-            ),
-        )
+        page.on("console", self.console)
         page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+
+    def console(self, msg) -> None:
+        # The location names the resource when a load fails: "net::ERR_FAILED"
+        # alone does not say which one.
+        if msg.type == "error":
+            self.console_errors.append(msg.text)
+            self.console_sources.append(
+                (msg.location.get("url") or "")
+                + " on "
+                + (msg.page.url if msg.page else "?")
+            )
 
     def report_csp_violation(self, text: str) -> None:
         self.csp_violations.append(text)
@@ -170,8 +178,14 @@ class Guard:
     def check(self):
         assert self.csp_violations == [], "Content-Security-Policy violations"
         assert self.page_errors == [], "page errors"
-        assert self.console_errors == [], "console errors"
+        assert self.console_errors == [], f"console errors from {self.console_sources}"
         assert self.outside_requests == [], "requests to hosts other than the app"
+
+
+def tiles_settled(page) -> None:
+    """Wait until no map tile is still loading: a page left with tile fetches in
+    flight in the service worker logs each cut-off one as a console error."""
+    expect(page.locator("img.leaflet-tile:not(.leaflet-tile-loaded)")).to_have_count(0)
 
 
 def new_phone_context(browser, base_url: str, guard: Guard, **options):

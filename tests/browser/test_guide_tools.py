@@ -16,6 +16,7 @@ from tests.browser.conftest import ROOT
 from tests.browser.conftest import Guard
 from tests.browser.conftest import new_phone_context
 from tests.browser.conftest import own_server
+from tests.browser.conftest import tiles_settled
 
 TRACKS = ROOT / "tests" / "data" / "tracks"
 SHOTS = Path("/tmp")
@@ -197,7 +198,9 @@ def test_plan_reorder_best_order_save_publish(page, guard):
     )
 
     # The printable route sheet of the variant.
+    tiles_settled(page)
     page.goto("/guide/tours/interhelpo/plan")
+    tiles_settled(page)
     page.locator('.variant[data-variant="short"]').get_by_role(
         "link", name="Route sheet"
     ).click()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import BLANK_TILE
 from tests.browser.conftest import ROOT
+from tests.browser.conftest import TILE
 from tests.browser.conftest import LiveServer
 from tests.browser.conftest import new_phone_context
 
@@ -89,6 +90,28 @@ def test_whole_tour_works_offline_after_one_visit(fresh_context, guard, live_ser
     assert len(route["features"]) == len(stops) - 1
     fresh_context.set_offline(False)
     guard.check()
+
+
+def test_tiles_out_of_reach_are_plain_squares(fresh_context, guard):
+    page = fresh_context.new_page()
+    page.goto("/tours/interhelpo/")
+    wait_ready(page)
+    # No data for the tile server from now on (the test's offline switch does not
+    # stop its own tile stand-in, so the tile requests are refused here).
+    refused = []
+    fresh_context.route(TILE, lambda route: (refused.append(1), route.abort()))
+    page.reload()
+    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
+    # Two levels closer: tiles the phone has never seen.
+    page.locator(".leaflet-control-zoom-in").click()
+    page.locator(".leaflet-control-zoom-in").click()
+    expect(page.locator("img.leaflet-tile:not(.leaflet-tile-loaded)")).to_have_count(0)
+    squares = page.locator("img.leaflet-tile-loaded").evaluate_all(
+        "tiles => tiles.filter((t) => t.naturalWidth === 256).length"
+    )
+    assert squares >= 4
+    assert len(refused) >= 4  # they were asked for, and refused
+    guard.check()  # no broken image, no console error per tile
 
 
 def test_language_cookie_is_not_changed_by_saving(fresh_context, live_server):
