@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Flask
 
-from geo.loader import load_tours
 from web import settings
+from web.services import tour_shelf
 
 ROOT = Path(__file__).resolve().parent
 # Keys from examples and tutorials: anyone could sign a session with them.
@@ -54,10 +54,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = secret_key(app)
 
-    # Loaded once: a broken data file stops the start-up here, naming the field.
-    tours = load_tours(Path(app.config["TOUR_DATA"]), app.config["DEFAULT_TOUR"])
-    app.extensions["tours"] = tours
-    app.extensions["tour"] = tours.default
+    # Loaded first: a broken data file stops the start-up here, naming the field.
+    tour_shelf.init_app(app)
 
     from web import register
 

@@ -68,6 +68,8 @@ def booking_app(backend: str, tmp_path: Path, tour_dir: Path):
             {
                 "TESTING": True,
                 "TOUR_DATA": str(tour_dir.parent),
+                "TOURS_FOLDER": str(tmp_path / "imported-tours"),
+                "MEDIA_ROOT": str(tmp_path / "media"),
                 "SECRET_KEY": "test",
                 "TILE_URL": "/tiles/{z}/{x}/{y}.png",
                 "STREET_FILES": [],

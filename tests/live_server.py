@@ -64,6 +64,7 @@ class LiveServer:
             "FLASK_DATABASE": str(instance / "guide.sqlite3"),
             "FLASK_PUBLIC_URL": self.url,
             "FLASK_MEDIA_ROOT": str(instance / "media"),
+            "FLASK_TOURS_FOLDER": str(instance / "imported-tours"),
             "FLASK_STREET_FILES": json.dumps(
                 [str(SKELETON)] if SKELETON.is_file() else []
             ),

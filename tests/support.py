@@ -21,6 +21,7 @@ def make_app(tmp_path: Path, **config):
             "TESTING": True,
             "DATABASE": str(tmp_path / "guide.sqlite3"),
             "MEDIA_ROOT": str(tmp_path / "media"),
+            "TOURS_FOLDER": str(tmp_path / "imported-tours"),
             "SECRET_KEY": "test",
             "TILE_URL": "/tiles/{z}/{x}/{y}.png",
             "STREET_FILES": [],

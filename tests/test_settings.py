@@ -65,7 +65,7 @@ def test_no_module_gives_a_setting_its_own_default():
 
 def test_the_app_starts_from_the_defaults(app):
     given = {"TESTING", "TOUR_DATA", "DATABASE", "MEDIA_ROOT", "SECRET_KEY", "TILE_URL"}
-    given |= {"STREET_FILES"}
+    given |= {"STREET_FILES", "TOURS_FOLDER"}
     for setting in settings.SETTINGS:
         if setting.name not in given:
             assert app.config[setting.name] == setting.value_for(app), setting.name

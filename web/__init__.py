@@ -33,9 +33,10 @@ class IdConverter(IntegerConverter):
 
 
 def catalogue() -> Catalogue:
-    """Every tour of the site, as loaded at start-up."""
-    tours: Catalogue = current_app.extensions["tours"]
-    return tours
+    """Every tour of the site: the shipped ones and those guides imported."""
+    from web.services.tour_shelf import current_catalogue
+
+    return current_catalogue()
 
 
 def current_tour_id() -> str:
@@ -77,8 +78,8 @@ def get_tour(tour_id: str | None = None) -> Tour:
 
 def tour_folder(app: Flask, tour_id: str | None = None) -> Path:
     """The data folder of a tour (the default one when ``tour_id`` is None)."""
-    tour_id = tour_id or app.extensions["tours"].default_id
-    return Path(app.config["TOUR_DATA"]) / tour_id
+    shelf = app.extensions["tour_shelf"]
+    return Path(shelf.folder(tour_id or shelf.catalogue.default_id))
 
 
 def _pull_tour_id(endpoint: str | None, values: dict[str, object] | None) -> None:

@@ -78,6 +78,27 @@ SETTINGS: tuple[Setting, ...] = (
         "The tour that the single-tour site's old links (/stops/..., /walk) open;"
         " with one tour, that one.",
     ),
+    Setting(
+        "TOURS_FOLDER",
+        _instance_file("tours"),
+        "folder",
+        "The tours imported by guides (tour packages), in the TOUR_DATA formats;"
+        " one here replaces a shipped tour of the same id.",
+        shown_default="`instance/tours`",
+    ),
+    Setting(
+        "TOUR_PACKAGE_MAX_MB",
+        300,
+        "MB",
+        "The most a tour package may hold once unpacked (files, photos and"
+        " recordings together); a larger one is refused as a zip bomb.",
+    ),
+    Setting(
+        "TOUR_PACKAGE_MAX_FILES",
+        2000,
+        "files",
+        "The most files a tour package may hold.",
+    ),
     # --- security
     Setting(
         "SECRET_KEY",

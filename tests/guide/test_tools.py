@@ -282,7 +282,7 @@ def test_export_round_trips_through_the_loader(app, guide, tmp_path):
     assert "{walk-" not in directions and "About 1.2 km in all" in directions
     assert "{walk-" not in guide.get("/tours/interhelpo/about").get_data(as_text=True)
     assert (
-        guide.get("/guide/tours/interhelpo/export.zip").headers["Content-Type"]
+        guide.get("/guide/tours/interhelpo/package.zip").headers["Content-Type"]
         == "application/zip"
     )
 

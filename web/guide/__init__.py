@@ -7,8 +7,8 @@ view forgets ``@login_required``. The rooms: ``auth`` (sign-in, start page,
 ``flask guide``), ``dates`` (dates and registrations), ``events``, ``planner``,
 ``check``, ``stops`` (editing), ``calibrate`` (pins set in the field),
 ``media`` (photos and recorded narration), ``tracks`` (walked-path import) and
-``live`` (the guide's remote of a live walk) and ``ratings`` (walkers'
-feedback).
+``live`` (the guide's remote of a live walk), ``ratings`` (walkers'
+feedback) and ``tours`` (tour packages: download, import).
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ GUIDE_MENU: list[tuple[str, Any]] = [
     ("track.upload_form", _l("Import a walked path (GPX)")),
     ("guide_live.home", _l("Live walk")),
     ("guide_ratings.index", _l("Walkers' ratings and comments")),
+    ("guide_tours.package", _l("Download the tour package (.zip)")),
+    ("guide_tours.import_form", _l("Import a tour package")),
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,6 +67,7 @@ def init_app(app: Flask) -> None:
     from web.guide import planner
     from web.guide import ratings
     from web.guide import stops
+    from web.guide import tours
     from web.guide import tracks
     from web.services import privacy
     from web.services import tour_store
@@ -89,6 +92,7 @@ def init_app(app: Flask) -> None:
         tracks,
         live,
         ratings,
+        tours,
     ):
         app.register_blueprint(module.bp)
 

@@ -1,19 +1,12 @@
-"""The pre-publish check as a guide page and as ``flask tour check`` (exit 1 on errors),
-and ``flask tour export`` to write the edited tour back as ``tour_data/`` files."""
+"""The pre-publish check as a guide page and as ``flask tour check`` (exit 1 on
+errors)."""
 
 from __future__ import annotations
 
-import io
-import json
-import shutil
-import zipfile
-from pathlib import Path
 from typing import Any
 
 import click
 from flask import Blueprint
-from flask import Response
-from flask import current_app
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
@@ -21,14 +14,8 @@ from geo.checks import Problem
 from geo.checks import check_media
 from geo.checks import check_tour
 from geo.checks import has_errors
-from geo.export import dumps
-from geo.export import dumps_route
-from geo.export import route_collection
-from geo.export import settled
-from geo.export import stops_collection
 from geo.tour import Tour
 from web import get_tour
-from web import tour_folder
 from web.cli import tour_cli
 from web.services.i18n import pick
 from web.services.media import media_facts
@@ -116,40 +103,6 @@ def check() -> str:
     )
 
 
-def export_files(tour: Tour) -> dict[str, str]:
-    """The tour as guides left it, in the ``tour_data/`` file formats."""
-    source = tour_folder(current_app, tour.id)
-    tour = settled(tour)
-    meta = json.loads((source / "tour.json").read_text(encoding="utf-8"))
-    for name, text in tour.texts():
-        # Declared languages as settled; others (being translated) as they were.
-        meta[name] = {**meta[name], **text}
-    return {
-        "tour.json": dumps(meta),
-        "stops.geojson": dumps(stops_collection(tour.stops)),
-        "route.geojson": dumps_route(
-            route_collection(
-                tour.legs,
-                attribution=tour.attribution,
-                generated_by="flask tour export (guides' edits)",
-                walks_m=tour.walks_m,
-            )
-        ),
-    }
-
-
-@bp.get("/tours/<tour_id>/export.zip")
-def export_zip() -> Response:
-    """Download the edited tour as ``tour_data/`` files, ready to commit."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in export_files(get_tour()).items():
-            archive.writestr(f"tour_data/{name}", text)
-    response = Response(buffer.getvalue(), mimetype="application/zip")
-    response.headers["Content-Disposition"] = 'attachment; filename="tour_data.zip"'
-    return response
-
-
 @tour_cli.command("check")
 def check_command() -> None:
     """List every problem of the tour; exit 1 when any is an error."""
@@ -162,17 +115,3 @@ def check_command() -> None:
     click.echo(f"{errors} error(s), {warnings} warning(s).")
     if has_errors(problems):
         raise SystemExit(1)
-
-
-@tour_cli.command("export")
-@click.argument(
-    "folder", type=click.Path(file_okay=False, path_type=Path), required=True
-)
-def export_command(folder: Path) -> None:
-    """Write the tour with the guides' edits as tour_data/ files into FOLDER."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in export_files(get_tour()).items():
-        partial = folder / (name + ".part")
-        partial.write_text(text, encoding="utf-8")
-        shutil.move(str(partial), folder / name)
-        click.echo(f"Wrote {folder / name}")

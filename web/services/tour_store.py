@@ -320,9 +320,12 @@ def state_of(
     ).scalar_one_or_none()
 
 
-def bump_revision(session: Session, user_id: int | None, **changes: Any) -> int:
-    """Raise the request's tour's revision (and apply ``changes`` to its state row)."""
-    tour_id = web.current_tour_id()
+def bump_revision(
+    session: Session, user_id: int | None, *, tour_id: str | None = None, **changes: Any
+) -> int:
+    """Raise a tour's revision (the request's tour by default), applying
+    ``changes`` to its state row."""
+    tour_id = tour_id or web.current_tour_id()
     values = {"revision": TourState.revision + 1, "updated_at": utcnow(), **changes}
     values["updated_by"] = user_id
     result = session.execute(
