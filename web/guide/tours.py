@@ -94,7 +94,7 @@ def import_upload() -> ResponseReturnValue:
         recordings=done.recordings,
     )
     flash(f"{message} {counts}")
-    return redirect(url_for("auth.home") + f"#tour-{done.tour_id}", 303)
+    return redirect(url_for("auth.home"), 303)
 
 
 # ---------------------------------------------------------------- CLI
