@@ -154,11 +154,14 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   event.respondWith(
-    loadConfig().then(
-      (config) =>
-        new RegExp(config.tile_pattern).test(request.url) ? tile(request, config) : fetch(request),
-      () => fetch(request)
-    )
+    loadConfig()
+      .then(
+        (config) =>
+          new RegExp(config.tile_pattern).test(request.url) ? tile(request, config) : fetch(request),
+        () => fetch(request)
+      )
+      // Whatever failed on the way, a picture (a map tile) is a plain square.
+      .catch((error) => (request.destination === "image" ? blankTile() : Promise.reject(error)))
   );
 });
 
