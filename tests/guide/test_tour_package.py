@@ -69,6 +69,11 @@ def send(guide, **fields):
     )
 
 
+def sw_url(client) -> str:
+    page = client.get("/tours/small/").get_data(as_text=True)
+    return re.search(r'data-sw="([^"]+)"', page).group(1)
+
+
 def files_of(package: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -160,6 +165,7 @@ def test_replace_swaps_a_tour_for_the_package_and_drops_old_edits(
     title = client.get("/api/tours/small").get_json()["title"]["en"]
     assert title != "The small tour, second edition"
 
+    offline_copy = sw_url(client)
     done = runner.invoke(
         args=["tour", "import", str(tmp_path / "new.zip"), "--replace"]
     )
@@ -174,6 +180,8 @@ def test_replace_swaps_a_tour_for_the_package_and_drops_old_edits(
     )
     assert shipped["title"]["en"] == title
     assert imported(app) == [".stamp", "small"]
+    # Phones that keep the tour offline are given a new copy.
+    assert sw_url(client) != offline_copy
 
 
 def test_another_worker_sees_an_import_on_its_next_request(app, tmp_path):

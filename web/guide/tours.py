@@ -42,6 +42,8 @@ def _limit_bytes() -> int:
 
 
 @bp.get("/<tour_id>/package.zip")
+# Its name before packages carried media: printed guides' notes link it.
+@bp.get("/<tour_id>/export.zip", endpoint="export_zip")
 def package() -> Response:
     """Download the tour, with its photos and recordings, as one package."""
     tour_id = get_tour().id

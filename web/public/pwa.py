@@ -25,6 +25,7 @@ from web import tour_folder
 from web.public.maps import script_url
 from web.services.i18n import current_lang
 from web.services.i18n import pick
+from web.services.tour_shelf import shelf
 
 bp = Blueprint("pwa", __name__)
 
@@ -92,11 +93,13 @@ def tour_version(tour_id: str) -> str:
     """A short hash of one tour's offline copy: the shell and that tour's files.
     A deploy that changes another tour leaves it as it was."""
     versions: dict[str, str] = current_app.extensions.setdefault("pwa_versions", {})
-    if tour_id not in versions:
+    # An imported package may replace the tour's files: a new stamp, a new version.
+    key = f"{tour_id}@{shelf().stamp}"
+    if key not in versions:
         digest = hashlib.sha256(shell_version().encode())
         _digest_folders(digest, [tour_folder(current_app, tour_id)])
-        versions[tour_id] = digest.hexdigest()[:12]
-    return versions[tour_id]
+        versions[key] = digest.hexdigest()[:12]
+    return versions[key]
 
 
 def cache_version() -> str:
