@@ -25,6 +25,4 @@ if [ "${CI:-}" = "true" ] && [ -z "${TEST_DATABASE_URL:-}" ]; then
   TEST_DATABASE_URL=$(bash scripts/test-postgres.sh)
   export TEST_DATABASE_URL
 fi
-# Two processes (a module stays in one): the browser tests wait on Chromium and
-# gunicorn much of the time. TEST_WORKERS=0 runs everything in this process.
-exec .venv/bin/pytest --run-browser -n "${TEST_WORKERS:-2}" --dist loadfile "$@"
+exec .venv/bin/pytest --run-browser "$@"
