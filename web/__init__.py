@@ -79,7 +79,8 @@ def get_tour(tour_id: str | None = None) -> Tour:
 def tour_folder(app: Flask, tour_id: str | None = None) -> Path:
     """The data folder of a tour (the default one when ``tour_id`` is None)."""
     shelf = app.extensions["tour_shelf"]
-    return Path(shelf.folder(tour_id or shelf.catalogue.default_id))
+    folder: Path = shelf.folder(tour_id or shelf.catalogue.default_id)
+    return folder
 
 
 def _pull_tour_id(endpoint: str | None, values: dict[str, object] | None) -> None:

@@ -219,9 +219,13 @@ def _unpack(data: bytes, scratch: Path) -> str:
                         if budget < 0:
                             raise _too_large(limit_bytes)
                         out.write(chunk)
-            except (zipfile.BadZipFile, EOFError, NotImplementedError) as exc:
-                raise PackageRefused(f"{name}: cannot be unpacked ({exc}).") from None
-            except RuntimeError as exc:  # encrypted entries
+            # RuntimeError: an encrypted entry.
+            except (
+                zipfile.BadZipFile,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
                 raise PackageRefused(f"{name}: cannot be unpacked ({exc}).") from None
     return top
 

@@ -70,13 +70,14 @@ class TourShelf:
     def changed(self) -> None:
         """Announce a change to every process (this one reloads at once)."""
         self.imported.mkdir(parents=True, exist_ok=True)
-        partial = self.imported / f"{STAMP}.{uuid.uuid4().hex}"
-        partial.write_text(uuid.uuid4().hex, encoding="utf-8")
+        stamp = uuid.uuid4().hex
+        partial = self.imported / f"{STAMP}.{stamp}"
+        partial.write_text(stamp, encoding="utf-8")
         os.replace(partial, self.imported / STAMP)
-        self.stamp = ""  # reload on the next call
+        self.catalogue, self.stamp = self._load(), stamp
+        current_app.extensions["tours"] = self.catalogue
         if has_request_context():
             g.pop("catalogue", None)  # this request sees the change too
-        current_catalogue()
 
 
 def imported_folders(root: Path) -> list[Path]:
