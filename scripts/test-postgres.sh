@@ -24,6 +24,9 @@ psql_admin() { $AS_POSTGRES psql -p "$port" -v ON_ERROR_STOP=1 -qtA "$@"; }
 if [ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'walk_test'")" ]; then
   psql_admin -c "CREATE ROLE walk_test LOGIN CREATEDB PASSWORD 'walk_test'" >&2
 fi
+# DROP DATABASE ... WITH (FORCE) in the tests' teardown must also stop an autovacuum
+# worker, which runs under no role; only pg_signal_backend may signal it.
+psql_admin -c "GRANT pg_signal_backend TO walk_test" >&2
 if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = 'walk_test'")" ]; then
   psql_admin -c "CREATE DATABASE walk_test OWNER walk_test" >&2
 fi

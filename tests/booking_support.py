@@ -44,8 +44,27 @@ def fresh_postgres():
     try:
         yield urlunsplit(parts._replace(path="/" + name))
     finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _drop(base, name)
+
+
+def _drop(base: str, name: str) -> None:
+    """Drop a test database, even while a killed server's sessions linger."""
+    import time
+
+    import psycopg
+
+    deadline = time.monotonic() + 60
+    with psycopg.connect(base, autocommit=True) as admin:
+        while True:
+            try:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                return
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                # A role without pg_signal_backend cannot stop an autovacuum
+                # worker; those finish on their own, so wait and try again.
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
 
 @contextmanager
