@@ -39,6 +39,14 @@ def catalogue() -> Catalogue:
     return current_catalogue()
 
 
+def public_tour_ids() -> list[str]:
+    """The tours guests see: every tour but the drafts guides have not published."""
+    from web.services.tour_store import draft_ids
+
+    drafts = draft_ids()
+    return [tour_id for tour_id in catalogue().tours if tour_id not in drafts]
+
+
 def current_tour_id() -> str:
     """The tour of this request: from its URL (``<tour_id>``), a row it opened
     (`use_tour`), else the default tour."""
@@ -95,6 +103,16 @@ def _check_tour() -> None:
     tour_id = g.get("tour_id")
     if tour_id is not None:
         use_tour(tour_id)
+        _hide_draft(tour_id)
+
+
+def _hide_draft(tour_id: str) -> None:
+    from web.guide import current_guide
+    from web.services.tour_store import draft_ids
+
+    # A draft is not found by guests, the same answer as for no tour at all.
+    if tour_id in draft_ids() and current_guide() is None:
+        abort(404, f"There is no tour {tour_id!r}.")
 
 
 def _add_tour_id(endpoint: str, values: dict[str, object]) -> None:

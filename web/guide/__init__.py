@@ -8,7 +8,7 @@ view forgets ``@login_required``. The rooms: ``auth`` (sign-in, start page,
 ``check``, ``stops`` (editing), ``calibrate`` (pins set in the field),
 ``media`` (photos and recorded narration), ``tracks`` (walked-path import) and
 ``live`` (the guide's remote of a live walk), ``ratings`` (walkers'
-feedback) and ``tours`` (tour packages: download, import).
+feedback) and ``tours`` (a new tour, publishing, tour packages).
 """
 
 from __future__ import annotations
@@ -45,10 +45,12 @@ GUIDE_MENU: list[tuple[str, Any]] = [
     ("planner.plan", _l("Plan the route")),
     ("checks.check", _l("Check before publishing")),
     ("stops.index", _l("Stops: edit, set pins on site")),
+    ("stops.new", _l("Add a stop")),
     ("track.upload_form", _l("Import a walked path (GPX)")),
     ("guide_live.home", _l("Live walk")),
     ("guide_ratings.index", _l("Walkers' ratings and comments")),
     ("guide_tours.package", _l("Download the tour package (.zip)")),
+    ("guide_tours.new_form", _l("Make a new tour")),
     ("guide_tours.import_form", _l("Import a tour package")),
 ]
 

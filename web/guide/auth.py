@@ -46,6 +46,7 @@ from web.services.security import clear_attempts
 from web.services.security import client_address
 from web.services.security import forget_attempts
 from web.services.security import reserve_attempt
+from web.services.tour_store import draft_ids
 
 bp = Blueprint("auth", __name__, url_prefix="/guide")
 
@@ -173,7 +174,13 @@ def home() -> str:
     ]
     site = [item for item in GUIDE_MENU if item not in per_tour]
     tours = [get_tour(tour_id) for tour_id in catalogue().tours]
-    return render_template("guide/home.html", tours=tours, menu=per_tour, site=site)
+    return render_template(
+        "guide/home.html",
+        tours=tours,
+        menu=per_tour,
+        site=site,
+        drafts=draft_ids(),
+    )
 
 
 # ---------------------------------------------------------------- CLI

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -31,16 +32,23 @@ from geo.errors import TourDataError
 from geo.export import stop_to_feature
 from geo.loader import stop_from_feature
 from geo.tour import Stop
+from geo.tour import Tour
 from web.guide import current_guide
 from web.services.db import write_transaction
 from web.services.i18n import language_name
+from web.services.i18n import pick
 from web.services.params import db_int
+from web.services.tour_maker import TourRefused
+from web.services.tour_maker import free_id
+from web.services.tour_maker import pin_from_form
 from web.services.tour_store import EditConflictError
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
 from web.services.tour_store import catalogue
 from web.services.tour_store import catalogue_stop
+from web.services.tour_store import draft_ids
 from web.services.tour_store import field_verified
+from web.services.tour_store import insert_before_end
 from web.services.tour_store import refresh
 from web.services.tour_store import save_stop
 from web.services.tour_store import stop_version
@@ -85,7 +93,9 @@ def form_values(stop: Stop) -> dict[str, Any]:
     return values
 
 
-def _number(raw: str) -> float | str:
+def form_number(raw: str) -> float | str:
+    """A number typed in a form (a decimal comma too); the text itself if it is
+    none, for the loader to explain."""
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
@@ -93,7 +103,8 @@ def _number(raw: str) -> float | str:
     return value if math.isfinite(value) else raw
 
 
-def _sources(raw: str) -> list[dict[str, str]]:
+def form_sources(raw: str) -> list[dict[str, str]]:
+    """Sources typed one per line: the web address, a space, the title."""
     sources = []
     for line in raw.splitlines():
         line = line.strip()
@@ -110,8 +121,12 @@ def _sources(raw: str) -> list[dict[str, str]]:
 
 def feature_from_form(stop: Stop, form: dict[str, str]) -> dict[str, Any]:
     """The stop's Feature with the form's changes (not yet validated)."""
+    return apply_form(stop_to_feature(stop), form)
+
+
+def apply_form(feature: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+    """``feature`` with the stop form's texts, dwell, radius and sources."""
     languages = base_tour().languages
-    feature = stop_to_feature(stop)
     props = feature["properties"]
     for field in TEXT_FIELDS:
         props[field] = {lang: form.get(f"{field}_{lang}", "") for lang in languages}
@@ -128,9 +143,9 @@ def feature_from_form(stop: Stop, form: dict[str, str]) -> dict[str, Any]:
         props["site_note"] = notes
     else:
         props.pop("site_note", None)
-    props["dwell_min"] = _number(form.get("dwell_min", ""))
-    props["arrival_radius_m"] = _number(form.get("arrival_radius_m", ""))
-    props["sources"] = _sources(form.get("sources", ""))
+    props["dwell_min"] = form_number(form.get("dwell_min", ""))
+    props["arrival_radius_m"] = form_number(form.get("arrival_radius_m", ""))
+    props["sources"] = form_sources(form.get("sources", ""))
     return feature
 
 
@@ -325,6 +340,122 @@ def edit(stop_id: str) -> ResponseReturnValue:
             error_input=error_input,
             preview=preview,
             languages=base_tour().languages,
+        ),
+        status,
+    )
+
+
+# --- adding -----------------------------------------------------------------------
+
+
+def _new_values(tour: Tour) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "dwell_min": "5",
+        "arrival_radius_m": "65",
+        # The tour's sources to start from: most stops of a walk share some.
+        "sources": "\n".join(f"{s.url or ''} {s.title}".strip() for s in tour.sources),
+    }
+    for lang in tour.languages:
+        for field in (*TEXT_FIELDS, "look_for", "site_note"):
+            values[f"{field}_{lang}"] = ""
+    return values
+
+
+def picker_data(tour: Tour) -> dict[str, Any]:
+    """What the pin picker's map needs: where to look, the stops placed so far."""
+    lon, lat = tour.stops[0].lonlat
+    return {
+        "center": {"lat": lat, "lon": lon},
+        "tileUrl": current_app.config["TILE_URL"],
+        "stops": [
+            {"lat": stop.lonlat[1], "lon": stop.lonlat[0], "name": pick(stop.name)}
+            for stop in tour.stops
+        ],
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> ResponseReturnValue:
+    """Add a stop: its pin (tapped on the map or the phone's position) and texts.
+
+    In a draft tour it is walked last before the end, its legs routed; in a
+    published tour it joins the catalogue for the planner, and guests see it
+    only once a plan with it is published.
+    """
+    tour = refresh()
+    draft = tour.id in draft_ids()
+    values = _new_values(tour)
+    error = error_input = None
+    status = 200
+    if request.method == "POST":
+        form = request.form.to_dict()
+        values = dict(form)
+        taken = [stop.id for stop in catalogue()]
+        stop_id = free_id(form.get("name_en", ""), taken, "stop")
+        try:
+            pin = pin_from_form(form, "pin")
+            feature = {
+                "type": "Feature",
+                "id": stop_id,
+                "geometry": {"type": "Point", "coordinates": [pin.lon, pin.lat]},
+                "properties": {
+                    "id": stop_id,
+                    "order": len(taken),
+                    "kind": "stop",
+                    "position": pin.position(tour.languages),
+                },
+            }
+            added = stop_from_feature(
+                apply_form(feature, form),
+                tour.languages,
+                path=Path("new stop form"),
+                index=len(taken),
+                tour=base_tour(),
+            )
+            with write_transaction() as session:
+                verified = pin.accuracy_m if pin.source == "gps" else None
+                save_stop(
+                    session,
+                    added,
+                    expected_version=0,
+                    user_id=_user_id(),
+                    verified_accuracy_m=verified,
+                )
+                if draft:
+                    insert_before_end(session, tour, added, _user_id())
+                else:
+                    bump_revision(session, _user_id())
+        except TourRefused as exc:
+            error, error_input, status = str(exc), exc.field, 422
+        except TourDataError as exc:
+            error, error_input, status = explain(exc), field_input(exc.field or ""), 422
+        except EditConflictError:
+            error = _("Someone added a stop of that name just now: save again.")
+            status = 409
+        else:
+            refresh()
+            name = pick(added.name)
+            if draft:
+                flash(_("Added “%(name)s” before the end of the walk.", name=name))
+                return redirect(url_for("stops.new"), 303)
+            flash(
+                _(
+                    "Added “%(name)s” to the stops. Guests see it once a plan with"
+                    " it is published: add it in the planner.",
+                    name=name,
+                )
+            )
+            return redirect(url_for("planner.plan"), 303)
+    return (
+        render_template(
+            "guide/stop_new.html",
+            tour=tour,
+            draft=draft,
+            values=values,
+            error=error,
+            error_input=error_input,
+            languages=tour.languages,
+            picker=picker_data(tour),
         ),
         status,
     )

@@ -13,6 +13,7 @@ from geo.geojson import feature_collection
 from geo.routing import route_feature
 from web import catalogue
 from web import get_tour
+from web import public_tour_ids
 from web.services.i18n import current_lang
 from web.services.routing import requested_route
 from web.services.routing import wants_route
@@ -26,7 +27,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def tours() -> Response:
     """Return every tour: id, title, totals and where its data and pages are."""
     listed = []
-    for tour_id in catalogue().tours:
+    for tour_id in public_tour_ids():
         tour = get_tour(tour_id)
         listed.append(
             {

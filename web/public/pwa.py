@@ -19,8 +19,8 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from web import catalogue
 from web import get_tour
+from web import public_tour_ids
 from web import tour_folder
 from web.public.maps import script_url
 from web.services.i18n import current_lang
@@ -106,7 +106,7 @@ def cache_version() -> str:
     """The service worker's version: any change to the shell or to a tour makes a
     new worker, which fetches only the copies that changed."""
     digest = hashlib.sha256(shell_version().encode())
-    for tour_id in catalogue().tours:
+    for tour_id in public_tour_ids():
         digest.update(f"{tour_id}={tour_version(tour_id)}".encode())
     return digest.hexdigest()[:12]
 
@@ -177,7 +177,7 @@ def shell_precache() -> list[str]:
 
 def precache_urls() -> list[str]:
     """Every URL the service worker saves when it installs."""
-    urls = [url for tour_id in catalogue().tours for url in tour_precache(tour_id)]
+    urls = [url for tour_id in public_tour_ids() for url in tour_precache(tour_id)]
     return urls + shell_precache()
 
 
@@ -229,7 +229,7 @@ def sw_config() -> Response:
     """Tell the service worker what to save and how much room tiles may take."""
     config = current_app.config
     tour = get_tour()
-    tour_ids = list(catalogue().tours)
+    tour_ids = public_tour_ids()
     languages = {lang for t in tour_ids for lang in get_tour(t).languages}
     # One cache per tour and one for the shell, each named by its own version:
     # the worker keeps every cache whose name it still lists.

@@ -14,8 +14,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from geo.tour import Tour
-from web import catalogue
 from web import get_tour
+from web import public_tour_ids
 from web.services import booking
 from web.services.db import db
 from web.services.i18n import pick
@@ -27,7 +27,7 @@ bp = Blueprint("tours", __name__)
 
 @bp.app_context_processor
 def _several() -> dict[str, object]:
-    return {"several_tours": lambda: len(catalogue().tours) > 1}
+    return {"several_tours": lambda: len(public_tour_ids()) > 1}
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def next_dates() -> dict[str, datetime]:
 def index() -> ResponseReturnValue:
     """List the tours; with a single tour, open it (not permanently: a second
     tour makes this the list)."""
-    tour_ids = list(catalogue().tours)
+    tour_ids = public_tour_ids()
     if len(tour_ids) == 1:
         target = url_for("pages.index", tour_id=tour_ids[0])
         if request.query_string:  # ?lang=ru goes along

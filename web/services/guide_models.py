@@ -20,6 +20,7 @@ from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import true
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -42,6 +43,11 @@ class TourState(db.Model):  # type: ignore[name-defined,misc]
     path_json: Mapped[str | None] = mapped_column(Text)
     published_variant_id: Mapped[int | None] = mapped_column(
         ForeignKey("route_variants.id", ondelete="SET NULL")
+    )
+    # False for a tour a guide made and has not published: guides see it, guests
+    # get a 404 and no list shows it.
+    published: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
     )
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -128,6 +128,16 @@ def missing_catalogues(languages: Sequence[str], root: Path) -> list[str]:
     ]
 
 
+def interface_languages(root: Path) -> list[str]:
+    """The languages the interface speaks (a catalogue under ``root``), English
+    first: those a new tour may be written in."""
+    folder = root / "translations"
+    found = sorted(
+        p.name for p in folder.iterdir() if catalogue_path(root, p.name).is_file()
+    )
+    return [SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE)]
+
+
 @lru_cache(maxsize=64)
 def language_name(lang: str) -> str:
     """A language's name in that language, as a menu shows it: 'Čeština'.

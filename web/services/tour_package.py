@@ -165,7 +165,7 @@ def import_package(
         except MediaRefused as exc:
             raise PackageRefused(str(exc)) from None
         try:
-            _put_in_place(folder, root / tour_id)
+            put_in_place(folder, root / tour_id)
         except BaseException:
             if not exists:
                 delete_tour_media(tour_id)
@@ -258,7 +258,7 @@ def _in_package(message: str, folder: Path, top: str) -> str:
     return message if message.endswith(".") else message + "."
 
 
-def _put_in_place(folder: Path, target: Path) -> None:
+def put_in_place(folder: Path, target: Path) -> None:
     """Swap ``folder`` in at ``target`` with renames (the old one, if any, goes)."""
     old = target.with_name(f".old-{target.name}-{uuid.uuid4().hex}")
     if target.exists():

@@ -136,28 +136,39 @@ def edited_stops(base: Tour) -> dict[str, Stop]:
         }
     stops: dict[str, Stop] = {}
     for index, stop in enumerate(base.stops):
-        edit = edits.get(stop.id)
-        if edit is None:
-            stops[stop.id] = stop
-            continue
-        try:
-            edited = stop_from_feature(
-                json.loads(edit.feature_json),
-                base.languages,
-                path=Path("database: stop_edits"),
-                index=index,
-                tour=base,
-            )
-        except (TourDataError, ValueError) as exc:
-            # E.g. tour.json gained a language the saved edit lacks: the files'
-            # stop is shown until a guide saves the stop again.
-            log.warning(
-                "stop edit %s no longer valid, using the files: %s", stop.id, exc
-            )
-            stops[stop.id] = stop
-            continue
-        stops[stop.id] = _keep_place(edited, stop)
+        edit = edits.pop(stop.id, None)
+        edited = _edited(edit, base, index) if edit is not None else None
+        stops[stop.id] = stop if edited is None else _keep_place(edited, stop)
+    # The rest are stops guides added in the browser, after the files' stops.
+    for index, stop_id in enumerate(sorted(edits), start=len(base.stops)):
+        added = _edited(edits[stop_id], base, index)
+        if added is not None:
+            stops[stop_id] = dataclasses.replace(added, order=index, kind="stop")
     return stops
+
+
+def _edited(edit: StopEdit, base: Tour, index: int) -> Stop | None:
+    try:
+        return stop_from_feature(
+            json.loads(edit.feature_json),
+            base.languages,
+            path=Path("database: stop_edits"),
+            index=index,
+            tour=base,
+        )
+    except (TourDataError, ValueError) as exc:
+        # E.g. tour.json gained a language the saved edit lacks: the files'
+        # stop is shown until a guide saves the stop again (an added stop is
+        # left out until then).
+        log.warning("stop edit %s no longer valid: %s", edit.stop_id, exc)
+        return None
+
+
+def base_ids(tour_id: str | None = None) -> set[str]:
+    """The ids of the stops in a tour's files (the request's tour by default)."""
+    return {
+        stop.id for stop in web.catalogue().tour(tour_id or web.current_tour_id()).stops
+    }
 
 
 def _keep_place(edited: Stop, base: Stop) -> Stop:
@@ -454,6 +465,46 @@ def reroute_stop(
         order_json=json.dumps(order),
         path_json=path_json(tour, legs),
     )
+
+
+def insert_before_end(
+    session: Session, tour: Tour, added: Stop, user_id: int | None
+) -> None:
+    """Walk ``added`` last before the end stop, routing the legs on either side."""
+    order = [stop.id for stop in tour.stops]
+    order.insert(len(order) - 1, added.id)
+    stops = {stop.id: stop for stop in tour.stops}
+    stops[added.id] = added
+    legs = legs_for(order, stops, [*tour.legs, *base_tour().legs])
+    bump_revision(
+        session,
+        user_id,
+        order_json=json.dumps(order),
+        path_json=path_json(tour, legs),
+    )
+
+
+# --- drafts -------------------------------------------------------------------------
+
+
+def draft_ids() -> frozenset[str]:
+    """The tours guides made and have not published (read once per request)."""
+    if "draft_ids" not in g:
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                select(TourState.tour_id).where(TourState.published.is_(False))
+            )
+            g.draft_ids = frozenset(row[0] for row in rows)
+    found: frozenset[str] = g.draft_ids
+    return found
+
+
+def set_published(
+    session: Session, tour_id: str, published: bool, user_id: int | None
+) -> None:
+    """Show a tour to guests, or hide it again (a new revision either way)."""
+    bump_revision(session, user_id, tour_id=tour_id, published=published)
+    g.pop("draft_ids", None)
 
 
 def _same_pins(leg: Leg, stops: dict[str, Stop]) -> bool:
