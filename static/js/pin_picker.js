@@ -36,9 +36,6 @@
       L.circleMarker([stop.lat, stop.lon], { radius: 8, color: "#333", weight: 2, fillColor: "#8a8a8a", fillOpacity: 1 })
         .bindTooltip(text(stop.name)).addTo(map);
     });
-    if (others.length > 1) {
-      map.fitBounds(others.map(function (s) { return [s.lat, s.lon]; }), { padding: [30, 30], maxZoom: 17 });
-    }
     let marker = null;
 
     function place(latlng, metres, from) {

@@ -363,9 +363,10 @@ def _new_values(tour: Tour) -> dict[str, Any]:
 
 def picker_data(tour: Tour) -> dict[str, Any]:
     """What the pin picker's map needs: where to look, the stops placed so far."""
-    lon, lat = tour.stops[0].lonlat
+    (lon1, lat1), (lon2, lat2) = tour.stops[0].lonlat, tour.stops[-1].lonlat
     return {
-        "center": {"lat": lat, "lon": lon},
+        # Between the meeting point and the end: where a new stop usually goes.
+        "center": {"lat": (lat1 + lat2) / 2, "lon": (lon1 + lon2) / 2},
         "tileUrl": current_app.config["TILE_URL"],
         "stops": [
             {"lat": stop.lonlat[1], "lon": stop.lonlat[0], "name": pick(stop.name)}
