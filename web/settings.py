@@ -82,8 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
         "TOURS_FOLDER",
         _instance_file("tours"),
         "folder",
-        "The tours imported by guides (tour packages), in the TOUR_DATA formats;"
-        " one here replaces a shipped tour of the same id.",
+        "The tours guides imported (tour packages) or made in the browser, in the"
+        " TOUR_DATA formats; one here replaces a shipped tour of the same id.",
         shown_default="`instance/tours`",
     ),
     Setting(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.booking_support import add_date
 from tests.booking_support import hidden_fields
 from web.services.db import db
 from web.services.guide_models import StopEdit
@@ -91,7 +92,8 @@ def make(guide, **changes):
 def stored(app) -> tuple[list[str], list[str]]:
     """What a refused form must not leave: tour folders and state rows."""
     root = Path(app.config["TOURS_FOLDER"])
-    folders = sorted(p.name for p in root.iterdir()) if root.exists() else []
+    names = sorted(p.name for p in root.iterdir()) if root.exists() else []
+    folders = [name for name in names if name != ".stamp"]  # scratch folders count
     with app.app_context():
         rows = sorted(db.session.scalars(select(TourState.tour_id)))
     return folders, rows
@@ -357,3 +359,43 @@ def test_anonymous_visitors_cannot_make_tours(app, client):
     assert response.status_code == 303
     assert "/guide/login" in response.headers["Location"]
     assert stored(app) == before
+
+
+def test_a_draft_is_deleted_with_its_stops_and_leaves_nothing(app, guide):
+    before = stored(app)
+    make(guide)
+    post(guide, "/guide/tours/old-frunze-factories/stops/new", stop_form())
+    page = guide.get("/guide/tours/old-frunze-factories/delete").get_data(as_text=True)
+    assert 'id="confirm-delete"' in page
+    response = post(
+        guide, "/guide/tours/old-frunze-factories/delete", {"confirm": "yes"}
+    )
+    assert response.status_code == 303
+    assert guide.get("/tours/old-frunze-factories/").status_code == 404
+    assert stored(app) == before
+    with app.app_context():
+        assert db.session.scalars(select(StopEdit)).all() == []
+    # The address is free again, and a tour made there starts afresh.
+    assert make(guide).status_code == 303
+    stops = guide.get("/api/tours/old-frunze-factories/stops").get_json()["features"]
+    assert [f["properties"]["id"] for f in stops] == ["meeting", "end"]
+
+
+def test_a_published_tour_is_not_deleted(app, guide):
+    response = post(guide, "/guide/tours/small/delete", {"confirm": "yes"})
+    assert response.status_code == 422
+    assert "Only a draft can be deleted" in response.get_data(as_text=True)
+    assert app.test_client().get("/tours/small/").status_code == 200
+
+
+def test_a_draft_with_dates_is_not_deleted(app, guide):
+    make(guide)
+    add_date(app, tour_id="old-frunze-factories")
+    before = stored(app)
+    response = post(
+        guide, "/guide/tours/old-frunze-factories/delete", {"confirm": "yes"}
+    )
+    assert response.status_code == 422
+    assert "This draft has dates" in response.get_data(as_text=True)
+    assert stored(app) == before
+    assert guide.get("/tours/old-frunze-factories/").status_code == 200

@@ -41,6 +41,7 @@ from web.services.i18n import language_name
 from web.services.i18n import pick
 from web.services.security import UPLOAD_LIMITS
 from web.services.tour_maker import TourRefused
+from web.services.tour_maker import delete_draft
 from web.services.tour_maker import free_id
 from web.services.tour_maker import make_tour
 from web.services.tour_maker import pin_from_form
@@ -345,6 +346,25 @@ def unpublish() -> ResponseReturnValue:
     return render_template(
         "guide/tour_unpublish.html", tour=tour, draft=tour.id in draft_ids()
     )
+
+
+@bp.route("/<tour_id>/delete", methods=["GET", "POST"])
+def delete() -> ResponseReturnValue:
+    """Ask, then delete a draft made in the browser or imported (never its dates)."""
+    tour = get_tour()
+    error = None
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        try:
+            delete_draft(tour.id)
+        except TourRefused as exc:
+            error = str(exc)
+        else:
+            flash(_("Deleted the draft “%(title)s”.", title=pick(tour.title)))
+            return redirect(url_for("auth.home"), 303)
+    page = render_template(
+        "guide/tour_delete.html", tour=tour, draft=tour.id in draft_ids(), error=error
+    )
+    return page, 422 if error else 200
 
 
 # ---------------------------------------------------------------- CLI

@@ -10,10 +10,12 @@ publish it.
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
 import tempfile
 import unicodedata
+import uuid
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,18 +27,32 @@ from flask_babel import force_locale
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import delete
+from sqlalchemy import select
+from sqlalchemy import update
 
 from geo.distance import check_lonlat
 from geo.errors import BadCoordinateError
 from geo.export import dumps
 from geo.loader import SLUG
+from geo.loader import TOUR_FILE
 from geo.loader import load_tour
 from web import catalogue
+from web.services.db import db
 from web.services.db import write_transaction
+from web.services.guide_models import Calibration
+from web.services.guide_models import LiveWalk
+from web.services.guide_models import RouteVariant
+from web.services.guide_models import StopEdit
 from web.services.guide_models import TourState
+from web.services.guide_models import TrackImport
+from web.services.media import delete_tour_media
+from web.services.models import TourSession
+from web.services.rating_models import Rating
+from web.services.rating_models import StopReach
 from web.services.tour_package import put_in_place
 from web.services.tour_shelf import shelf
 from web.services.tour_store import bump_revision
+from web.services.tour_store import draft_ids
 
 # A phone's fix at least this good is a firm pin (the field calibration's rule).
 GOOD_ACCURACY_M = 20.0
@@ -261,3 +277,54 @@ def make_tour(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return tour_id
+
+
+# The rows a deleted draft leaves behind (its dates are never deleted here).
+DRAFT_ROWS = (StopEdit, Calibration, TrackImport, LiveWalk, Rating, StopReach)
+
+
+def delete_draft(tour_id: str) -> None:
+    """Remove a draft made or imported here: its folder, media and rows.
+
+    Raises
+    ------
+    TourRefused
+        For a published tour, a shipped one, or a draft with dates (dates and
+        registrations are never deleted with a tour).
+    """
+    if tour_id not in draft_ids():
+        raise TourRefused(_("Only a draft can be deleted: unpublish the tour first."))
+    folder = shelf().imported / tour_id
+    if not (folder / TOUR_FILE).is_file():
+        raise TourRefused(
+            _("This tour ships with the site (tour_data/): it cannot be deleted here.")
+        )
+    dated = db.session.execute(
+        select(TourSession.id).where(TourSession.tour_id == tour_id).limit(1)
+    ).first()
+    if dated is not None:
+        raise TourRefused(
+            _("This draft has dates: delete them first (Tour dates and registrations).")
+        )
+    gone = folder.with_name(f".gone-{tour_id}-{uuid.uuid4().hex}")
+    # Out of the catalogue of every worker first: with its state row gone and the
+    # tour still loaded, another worker would take it for a published tour.
+    os.replace(folder, gone)
+    shelf().changed()
+    try:
+        with write_transaction() as session:
+            for model in DRAFT_ROWS:
+                session.execute(delete(model).where(model.tour_id == tour_id))
+            session.execute(
+                update(TourState)
+                .where(TourState.tour_id == tour_id)
+                .values(published_variant_id=None)
+            )
+            session.execute(delete(RouteVariant).where(RouteVariant.tour_id == tour_id))
+            session.execute(delete(TourState).where(TourState.tour_id == tour_id))
+    except BaseException:
+        os.replace(gone, folder)
+        shelf().changed()
+        raise
+    delete_tour_media(tour_id)
+    shutil.rmtree(gone, ignore_errors=True)
