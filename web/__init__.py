@@ -108,10 +108,10 @@ def _check_tour() -> None:
 
 def _hide_draft(tour_id: str) -> None:
     from web.guide import current_guide
-    from web.services.tour_store import draft_ids
+    from web.services.tour_store import is_draft
 
     # A draft is not found by guests, the same answer as for no tour at all.
-    if tour_id in draft_ids() and current_guide() is None:
+    if is_draft(tour_id) and current_guide() is None:
         abort(404, f"There is no tour {tour_id!r}.")
 
 

@@ -5,10 +5,25 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import update
 
 from tests.booking_support import add_date
+from web.services.db import db
+from web.services.guide_models import TourState
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def another_worker_changes(app, tour_id, **values):
+    """What a guide's change in another worker process leaves in the database: a
+    new revision (written past this process's ORM hooks, as another process does)."""
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(TourState)
+                .where(TourState.tour_id == tour_id)
+                .values(revision=TourState.revision + 1, **values)
+            )
 
 
 def linked(html: str, pattern: str) -> str:
@@ -131,8 +146,6 @@ def test_a_page_is_rendered_once_per_language_and_display(client, monkeypatch):
 def test_a_new_tour_revision_renders_the_page_again(app, client, monkeypatch):
     import dataclasses
 
-    import web.services.http_cache as http_cache
-
     client.get("/tours/small/stops/middle")
     tour = app.extensions["tour"]
     renamed = dataclasses.replace(tour, title={"en": "A renamed walk", "ru": "Новое"})
@@ -141,7 +154,7 @@ def test_a_new_tour_revision_renders_the_page_again(app, client, monkeypatch):
     assert "A renamed walk" not in client.get("/tours/small/stops/middle").get_data(
         as_text=True
     )
-    monkeypatch.setattr(http_cache, "tour_revision", lambda _tour_id: 7)
+    another_worker_changes(app, "small")
     assert "A renamed walk" in client.get("/tours/small/stops/middle").get_data(
         as_text=True
     )
@@ -162,3 +175,69 @@ def test_the_page_store_is_bounded(client, monkeypatch):
     for host in ("a.example", "b.example", "c.example", "d.example", "e.example"):
         client.get("/tours/small/stops/middle", headers={"Host": host})
     assert len(client.application.extensions["page_cache"]) == 3
+
+
+def counting_renders(monkeypatch):
+    import web.public.pages as pages
+
+    calls = []
+    real = pages.render_template
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "render_template", counting)
+    return calls
+
+
+def test_a_repeat_request_is_answered_without_flask(app, client, monkeypatch):
+    views = []
+    app.before_request_funcs.setdefault(None, []).append(lambda: views.append(1))
+    first = client.get("/tours/small/stops/middle", headers={"Accept-Encoding": "br"})
+    again = client.get("/tours/small/stops/middle", headers={"Accept-Encoding": "br"})
+    assert len(views) == 1
+    assert again.get_data() == first.get_data()
+    assert again.headers == first.headers  # CSP, Vary, ETag, Content-Encoding: all
+    assert again.headers["Content-Encoding"] == "br"
+    # Another encoding, a query string, a guide's session, a conditional request:
+    # each goes to Flask.
+    client.get("/tours/small/stops/middle", headers={"Accept-Encoding": "gzip"})
+    client.get("/tours/small/stops/middle?lang=en")
+    tag = first.headers["ETag"]
+    conditional = client.get(
+        "/tours/small/stops/middle",
+        headers={"Accept-Encoding": "br", "If-None-Match": tag},
+    )
+    assert conditional.status_code == 304
+    client.set_cookie("session", "x")
+    client.get("/tours/small/stops/middle", headers={"Accept-Encoding": "br"})
+    assert len(views) == 5
+
+
+def test_another_workers_change_is_seen_at_the_next_request(app, client, monkeypatch):
+    calls = counting_renders(monkeypatch)
+    client.get("/tours/small/stops/middle")
+    client.get("/tours/small/stops/middle")
+    assert len(calls) == 1
+    another_worker_changes(app, "small")
+    client.get("/tours/small/stops/middle")
+    assert len(calls) == 2
+
+
+def test_a_tour_unpublished_in_another_worker_is_gone_at_once(app, client):
+    assert client.get("/tours/small/stops/middle").status_code == 200
+    assert client.get("/tours/small/stops/middle").status_code == 200
+    another_worker_changes(app, "small", published=False)
+    assert client.get("/tours/small/stops/middle").status_code == 404
+
+
+def test_a_page_past_its_time_to_live_is_rendered_again(app, client, monkeypatch):
+    import web.services.http_cache as http_cache
+
+    calls = counting_renders(monkeypatch)
+    client.get("/tours/small/stops/middle")
+    later = http_cache.time.monotonic() + app.config["PAGE_TTL_S"] + 1
+    monkeypatch.setattr(http_cache.time, "monotonic", lambda: later)
+    client.get("/tours/small/stops/middle")
+    assert len(calls) == 2

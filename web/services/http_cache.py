@@ -9,6 +9,12 @@
   from memory. Such a page holds nothing that depends on the visitor beyond the
   language and display cookies (no CSRF token, no nonce: the CSP has none), so
   a proxy may keep it a minute too (``Vary`` names what it depends on).
+- `ReadyPages` (WSGI middleware) answers a repeat ``GET`` of such a page with the
+  whole response Flask gave the first time, without running Flask at all, while
+  the tour's revision, its published state, the tours' stamp and the page's
+  time to live say it is still the same page. Anything unusual (a query string,
+  a conditional request, a cookie other than the language and display choices)
+  goes to Flask.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +36,10 @@ from flask import current_app
 from flask import has_app_context
 from flask import request
 from sqlalchemy import event
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_cookie
 
 from web import current_tour_id
 from web import get_tour
@@ -53,6 +63,8 @@ def init_app(app: Flask) -> None:
     """
     app.url_defaults(_hashed_url)
     app.after_request(_cache_headers)
+    if app.config["PAGE_CACHE"]:
+        app.wsgi_app = ReadyPages(app, app.wsgi_app)  # type: ignore[method-assign]
     if not event.contains(Session, "after_commit", _forget_pages):
         event.listen(Session, "after_commit", _forget_pages)
 
@@ -62,9 +74,10 @@ def _forget_pages(session: Session) -> None:
     # other worker processes within their pages' time to live.
     if not has_app_context():
         return
-    pages = current_app.extensions.get("page_cache")
-    if pages:
-        pages.clear()
+    for name in ("page_cache", "ready_pages"):
+        pages = current_app.extensions.get(name)
+        if pages:
+            pages.clear()
     current_app.extensions.pop("next_date", None)
 
 
@@ -185,6 +198,14 @@ def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Res
             pages.popitem(last=False)
     pages.move_to_end(key)
     max_age = min(PUBLIC_MAX_AGE_S, int(ttl_s))
+    # What ReadyPages needs to answer the next such request itself.
+    request.environ[READY_MARK] = (
+        current_tour_id(),
+        tour_revision(current_tour_id()),
+        current_app.extensions["tour_shelf"].stamp,
+        page.created,
+        ttl_s,
+    )
     return _page_response(page, max_age)
 
 
@@ -219,3 +240,137 @@ def _page_response(page: _Page, max_age: int) -> Response:
         response.vary.add(header)
     response.make_conditional(request)
     return response
+
+
+# --- whole responses, answered without Flask ---------------------------------------
+
+READY_MARK = "walk.ready_page"
+# The only cookies a public page depends on (languages, sunlight display).
+PAGE_COOKIES = {"lang", "display"}
+ENVIRON_KEYS = (
+    "PATH_INFO",
+    "SCRIPT_NAME",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "wsgi.url_scheme",
+    "HTTP_ACCEPT_LANGUAGE",
+)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    tour_id: str
+    revision: int
+    stamp: str
+    created: float
+    ttl_s: float
+
+
+def _encoding(header: str | None) -> str:
+    accepted = parse_accept_header(header)
+    return next((name for name in ("br", "gzip") if accepted[name] > 0), "identity")
+
+
+def ready_key(environ: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What a cached public page's answer depends on; None: ask Flask.
+
+    >>> ready_key({"REQUEST_METHOD": "GET", "PATH_INFO": "/tours/x/",
+    ...            "HTTP_COOKIE": "lang=ru", "HTTP_ACCEPT_ENCODING": "gzip"})[-3:]
+    ('ru', None, 'gzip')
+    >>> get = {"REQUEST_METHOD": "GET", "PATH_INFO": "/"}
+    >>> ready_key({**get, "QUERY_STRING": "a=1"})
+    >>> ready_key({**get, "HTTP_COOKIE": "session=x"})
+    """
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
+        return None
+    if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+        return None
+    cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    if any(name not in PAGE_COOKIES for name in cookies):
+        return None  # a guide's session, a CSRF cookie: Flask decides
+    forwarded = tuple(
+        (name, value) for name, value in environ.items() if name.startswith("HTTP_X_")
+    )
+    return (
+        *(environ.get(name) for name in ENVIRON_KEYS),
+        forwarded,
+        cookies.get("lang"),
+        cookies.get("display"),
+        _encoding(environ.get("HTTP_ACCEPT_ENCODING")),
+    )
+
+
+class ReadyPages:
+    """Answers a public page Flask answered before, while it is still the same."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.pages: OrderedDict[tuple[Any, ...], _Ready] = app.extensions.setdefault(
+            "ready_pages", OrderedDict()
+        )
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        key = ready_key(environ)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        ready = self.pages.get(key)
+        if ready is not None and self._still_same(ready):
+            start_response(ready.status, list(ready.headers))
+            return [ready.body]
+        seen: dict[str, Any] = {}
+
+        def keep(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, *exc)
+
+        answer = self.wsgi_app(environ, keep)
+        mark = environ.get(READY_MARK)
+        headers = seen.get("headers", [])
+        if (
+            mark is None
+            or not seen.get("status", "").startswith("200")
+            or any(name.lower() == "set-cookie" for name, _ in headers)
+        ):
+            return answer
+        try:
+            body = b"".join(answer)
+        finally:
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
+        self.pages[key] = _Ready(seen["status"], tuple(headers), body, *mark)
+        while len(self.pages) > MAX_PAGES:
+            self.pages.popitem(last=False)
+        return [body]
+
+    def _still_same(self, ready: _Ready) -> bool:
+        from web.services.guide_models import TourState
+
+        if time.monotonic() - ready.created >= ready.ttl_s:
+            return False
+        shelf = self.app.extensions["tour_shelf"]
+        if shelf.read_stamp() != ready.stamp:
+            return False
+        with self._engine().connect() as connection:
+            row = connection.execute(
+                select(TourState.revision, TourState.published).where(
+                    TourState.tour_id == ready.tour_id
+                )
+            ).first()
+        revision, published = (int(row[0] or 0), bool(row[1])) if row else (0, True)
+        return published and revision == ready.revision
+
+    def _engine(self) -> Any:
+        if "ready_engine" not in self.app.extensions:
+            from web.services.db import db
+
+            with self.app.app_context():
+                self.app.extensions["ready_engine"] = db.engine
+        return self.app.extensions["ready_engine"]

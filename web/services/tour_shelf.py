@@ -33,10 +33,11 @@ class TourShelf:
         self.shipped = shipped
         self.imported = imported
         self.default = default
-        self.stamp = self._read_stamp()
+        self.stamp = self.read_stamp()
         self.catalogue = self._load()
 
-    def _read_stamp(self) -> str:
+    def read_stamp(self) -> str:
+        """The stamp the last change wrote ("" before any)."""
         try:
             return (self.imported / STAMP).read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -53,7 +54,7 @@ class TourShelf:
 
     def current(self) -> Catalogue:
         """The catalogue, reloaded first if another process changed the tours."""
-        stamp = self._read_stamp()
+        stamp = self.read_stamp()
         if stamp != self.stamp:
             # The stamp is written after the folders: what it announces is there.
             self.catalogue = self._load()

@@ -79,14 +79,30 @@ def _reader() -> Session:
     return Session(db.engine)
 
 
+def _state(tour_id: str) -> tuple[int, bool]:
+    """A tour's (revision, published), read once per request."""
+    seen: dict[str, tuple[int, bool]] = g.setdefault("tour_states", {})
+    if tour_id not in seen:
+        # A plain connection, not an ORM session, which costs several times as
+        # much as the rest of a cached page's answer.
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                select(TourState.revision, TourState.published).where(
+                    TourState.tour_id == tour_id
+                )
+            ).first()
+        # No row yet: a tour as shipped, never changed, on the site.
+        seen[tour_id] = (int(row[0] or 0), bool(row[1])) if row else (0, True)
+    return seen[tour_id]
+
+
 def _revision(tour_id: str) -> int:
-    # Read on every request: a plain connection, not an ORM session, which
-    # costs several times as much as the rest of a cached page's answer.
-    with db.engine.connect() as connection:
-        value = connection.execute(
-            select(TourState.revision).where(TourState.tour_id == tour_id)
-        ).scalar()
-    return int(value or 0)
+    return _state(tour_id)[0]
+
+
+def is_draft(tour_id: str) -> bool:
+    """Whether guests are kept from the tour (read with its revision)."""
+    return not _state(tour_id)[1]
 
 
 def current_tour(base: Tour) -> Tour:
@@ -122,6 +138,7 @@ def tour_revision(tour_id: str) -> int:
 def refresh() -> Tour:
     """Forget this request's copy and read its tour again (after a change)."""
     g.pop("current_tours", None)
+    g.pop("tour_states", None)
     return current_tour(base_tour())
 
 
@@ -505,6 +522,7 @@ def set_published(
     """Show a tour to guests, or hide it again (a new revision either way)."""
     bump_revision(session, user_id, tour_id=tour_id, published=published)
     g.pop("draft_ids", None)
+    g.pop("tour_states", None)
 
 
 def _same_pins(leg: Leg, stops: dict[str, Stop]) -> bool:
