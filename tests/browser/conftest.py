@@ -175,6 +175,13 @@ class Guard:
     def report_csp_violation(self, text: str) -> None:
         self.csp_violations.append(text)
 
+    def expect_refusals(self, count: int, status: int = 422) -> None:
+        """Take back the console errors of ``count`` expected refusals (a form
+        sent back with its message): there must be exactly that many."""
+        refused = [e for e in self.console_errors if f"status of {status}" in e]
+        assert len(refused) == count, refused
+        self.console_errors[:] = [e for e in self.console_errors if e not in refused]
+
     def check(self):
         assert self.csp_violations == [], "Content-Security-Policy violations"
         assert self.page_errors == [], "page errors"
@@ -186,6 +193,11 @@ def tiles_settled(page) -> None:
     """Wait until no map tile is still loading: a page left with tile fetches in
     flight in the service worker logs each cut-off one as a console error."""
     expect(page.locator("img.leaflet-tile:not(.leaflet-tile-loaded)")).to_have_count(0)
+
+
+def phone_size(width: int) -> dict[str, int]:
+    """The viewport of the phones tests use: 390x844, or a small one 320 wide."""
+    return {"width": width, "height": 844 if width == 390 else 640}
 
 
 def new_phone_context(browser, base_url: str, guard: Guard, **options):

@@ -26,6 +26,21 @@ def another_worker_changes(app, tour_id, **values):
             )
 
 
+def counting_renders(monkeypatch):
+    """The templates the public pages render from now on, in order."""
+    import web.public.pages as pages
+
+    calls = []
+    real = pages.render_template
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "render_template", counting)
+    return calls
+
+
 def linked(html: str, pattern: str) -> str:
     match = re.search(pattern, html)
     assert match, pattern
@@ -123,16 +138,7 @@ def test_private_pages_stay_uncached(app, client):
 
 
 def test_a_page_is_rendered_once_per_language_and_display(client, monkeypatch):
-    import web.public.pages as pages
-
-    calls = []
-    real = pages.render_template
-
-    def counting(*args, **kwargs):
-        calls.append(args[0])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pages, "render_template", counting)
+    calls = counting_renders(monkeypatch)
     first = client.get("/tours/small/stops/middle?lang=en").get_data()
     assert client.get("/tours/small/stops/middle?lang=en").get_data() == first
     assert len(calls) == 1
@@ -175,20 +181,6 @@ def test_the_page_store_is_bounded(client, monkeypatch):
     for host in ("a.example", "b.example", "c.example", "d.example", "e.example"):
         client.get("/tours/small/stops/middle", headers={"Host": host})
     assert len(client.application.extensions["page_cache"]) == 3
-
-
-def counting_renders(monkeypatch):
-    import web.public.pages as pages
-
-    calls = []
-    real = pages.render_template
-
-    def counting(*args, **kwargs):
-        calls.append(args[0])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pages, "render_template", counting)
-    return calls
 
 
 def test_a_repeat_request_is_answered_without_flask(app, client, monkeypatch):
