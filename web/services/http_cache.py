@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -36,7 +37,6 @@ from flask import current_app
 from flask import has_app_context
 from flask import request
 from sqlalchemy import event
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_accept_header
 from werkzeug.http import parse_cookie
@@ -190,13 +190,10 @@ def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Res
         "page_cache", OrderedDict()
     )
     page = pages.get(key)
-    now = time.monotonic()
-    if page is None or now - page.created >= ttl_s:
-        page = _compressed(render(), created=now, ttl_s=ttl_s)
-        pages[key] = page
-        while len(pages) > MAX_PAGES:
-            pages.popitem(last=False)
-    pages.move_to_end(key)
+    if page is None or time.monotonic() - page.created >= ttl_s:
+        page = _render_once(pages, key, page, render, ttl_s)
+    if key in pages:
+        pages.move_to_end(key)
     max_age = min(PUBLIC_MAX_AGE_S, int(ttl_s))
     # What ReadyPages needs to answer the next such request itself.
     request.environ[READY_MARK] = (
@@ -207,6 +204,39 @@ def public_page(render: Callable[[], str], *, ttl_s: float | None = None) -> Res
         ttl_s,
     )
     return _page_response(page, max_age)
+
+
+# One render at a time per page: when a page expires under load, every thread
+# of a worker would otherwise render and compress it at once (brotli at its best
+# takes a good part of a second for the walk page), and the worker stalls.
+RENDER_LOCKS = tuple(threading.Lock() for _ in range(64))
+
+
+def _render_once(
+    pages: OrderedDict[tuple[Any, ...], _Page],
+    key: tuple[Any, ...],
+    stale: _Page | None,
+    render: Callable[[], str],
+    ttl_s: float,
+) -> _Page:
+    """Render the page, unless another thread is at it: then its expired copy
+    serves a moment longer, or (none yet) this thread waits for the new one."""
+    lock = RENDER_LOCKS[hash(key) % len(RENDER_LOCKS)]
+    if stale is not None and not lock.acquire(blocking=False):
+        return stale
+    if stale is None:
+        lock.acquire()
+    try:
+        found = pages.get(key)
+        if found is not None and time.monotonic() - found.created < ttl_s:
+            return found  # rendered by the thread this one waited for
+        page = _compressed(render(), created=time.monotonic(), ttl_s=ttl_s)
+        pages[key] = page
+        while len(pages) > MAX_PAGES:
+            pages.popitem(last=False)
+        return page
+    finally:
+        lock.release()
 
 
 def _compressed(
@@ -351,21 +381,13 @@ class ReadyPages:
         return [body]
 
     def _still_same(self, ready: _Ready) -> bool:
-        from web.services.guide_models import TourState
+        from web.services.tour_store import read_state
 
         if time.monotonic() - ready.created >= ready.ttl_s:
             return False
-        shelf = self.app.extensions["tour_shelf"]
-        if shelf.read_stamp() != ready.stamp:
+        if self.app.extensions["tour_shelf"].read_stamp() != ready.stamp:
             return False
-        with self._engine().connect() as connection:
-            row = connection.execute(
-                select(TourState.revision, TourState.published).where(
-                    TourState.tour_id == ready.tour_id
-                )
-            ).first()
-        revision, published = (int(row[0] or 0), bool(row[1])) if row else (0, True)
-        return published and revision == ready.revision
+        return read_state(self._engine(), ready.tour_id) == (ready.revision, True)
 
     def _engine(self) -> Any:
         if "ready_engine" not in self.app.extensions:

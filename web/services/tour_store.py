@@ -19,6 +19,8 @@ from typing import Any
 from flask import Flask
 from flask import current_app
 from flask import g
+from sqlalchemy import Engine
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -79,20 +81,45 @@ def _reader() -> Session:
     return Session(db.engine)
 
 
+def read_state(engine: Engine, tour_id: str) -> tuple[int, bool]:
+    """A tour's (revision, published) as the database has it now.
+
+    Asked on every page request, so asked cheaply: the statement is compiled
+    once per database and run on a pooled driver connection, without an ORM
+    session or a result object (either costs more than the rest of a cached
+    page's answer).
+    """
+    compiled = _STATE_SQL.get(engine.dialect.name)
+    if compiled is None:
+        statement = select(TourState.revision, TourState.published).where(
+            TourState.tour_id == bindparam("tour_id")
+        )
+        compiled = _STATE_SQL[engine.dialect.name] = statement.compile(
+            dialect=engine.dialect
+        )
+    values = compiled.construct_params({"tour_id": tour_id})
+    positions = compiled.positiontup
+    params = tuple(values[name] for name in positions) if positions else values
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(str(compiled), params)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()  # back to the pool
+    # No row yet: a tour as shipped, never changed, on the site.
+    return (int(row[0] or 0), bool(row[1])) if row else (0, True)
+
+
+_STATE_SQL: dict[str, Any] = {}
+
+
 def _state(tour_id: str) -> tuple[int, bool]:
     """A tour's (revision, published), read once per request."""
     seen: dict[str, tuple[int, bool]] = g.setdefault("tour_states", {})
     if tour_id not in seen:
-        # A plain connection, not an ORM session, which costs several times as
-        # much as the rest of a cached page's answer.
-        with db.engine.connect() as connection:
-            row = connection.execute(
-                select(TourState.revision, TourState.published).where(
-                    TourState.tour_id == tour_id
-                )
-            ).first()
-        # No row yet: a tour as shipped, never changed, on the site.
-        seen[tour_id] = (int(row[0] or 0), bool(row[1])) if row else (0, True)
+        seen[tour_id] = read_state(db.engine, tour_id)
     return seen[tour_id]
 
 
