@@ -93,6 +93,7 @@ def test_worker_saves_each_page_and_the_gpx_in_both_languages(client):
     plain = {url.split("?v=")[0] for url in precache}
     assert "/static/js/sw.js" not in plain
     assert "/static/js/walk.js" in plain
+    assert {"/bundles/site.js", "/bundles/walk.js"} <= plain
     assert "/vendor/leaflet/leaflet.js" in plain
     # The arrival chime plays with no connection too.
     assert "/static/audio/chime.wav" in plain

@@ -51,7 +51,7 @@ def linked(html: str, pattern: str) -> str:
     "pattern",
     [
         r"/static/css/app\.css\?v=[0-9a-f]{12}",
-        r"/static/js/pwa\.js\?v=[0-9a-f]{12}",
+        r"/bundles/site\.js\?v=[0-9a-f]{12}",
         r"/vendor/leaflet/leaflet\.js\?v=[0-9a-f]{12}",
     ],
 )
@@ -233,3 +233,22 @@ def test_a_page_past_its_time_to_live_is_rendered_again(app, client, monkeypatch
     monkeypatch.setattr(http_cache.time, "monotonic", lambda: later)
     client.get("/tours/small/stops/middle")
     assert len(calls) == 2
+
+
+def test_a_bundle_holds_its_scripts_whole_and_in_order(app, client):
+    from pathlib import Path
+
+    from web.public.assets import BUNDLES
+
+    url = linked(
+        client.get("/tours/small/walk").get_data(as_text=True),
+        r"/bundles/walk\.js\?v=[0-9a-f]{12}",
+    )
+    body = client.get(url).get_data(as_text=True)
+    static = Path(app.static_folder)
+    at = [
+        body.index((static / name).read_text(encoding="utf-8").rstrip())
+        for name in BUNDLES["walk"]
+    ]
+    assert at == sorted(at)
+    assert client.get("/bundles/unknown.js").status_code == 404

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from web import get_tour
 from web import public_tour_ids
 from web import tour_folder
+from web.public.assets import BUNDLES
 from web.public.maps import script_url
 from web.services.i18n import current_lang
 from web.services.i18n import pick
@@ -168,6 +169,7 @@ def shell_precache() -> list[str]:
     """What every tour's pages need: the assets, the manifest, the icon."""
     urls = [url_for("pwa.manifest"), url_for("assets.favicon")]
     urls += [url_for("static", filename=name) for name in static_files()]
+    urls += [url_for("assets.bundle", name=name) for name in BUNDLES]
     urls += [
         url_for("assets.vendor", package=package, filename=name)
         for package, name in VENDOR_FILES

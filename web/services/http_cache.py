@@ -51,7 +51,7 @@ PUBLIC_MAX_AGE_S = 60
 IMMUTABLE = f"public, max-age={ONE_YEAR_S}, immutable"
 PAGE_VARY = ("Accept-Encoding", "Accept-Language", "Cookie")
 MAX_PAGES = 512  # bounded: the Host header and paths come from the visitor
-HASHED_ENDPOINTS = {"static", "assets.vendor"}
+HASHED_ENDPOINTS = {"static", "assets.vendor", "assets.bundle"}
 
 
 def init_app(app: Flask) -> None:
@@ -87,6 +87,14 @@ def file_hash(endpoint: str, filename: str) -> str | None:
         "file_hashes", {}
     )
     key = (endpoint, filename)
+    if key not in cache and endpoint == "assets.bundle":
+        from web.public.assets import BUNDLES
+        from web.public.assets import bundle_bytes
+
+        known = filename in BUNDLES
+        cache[key] = (
+            hashlib.sha256(bundle_bytes(filename)).hexdigest()[:12] if known else None
+        )
     if key not in cache:
         path = _file_path(endpoint, filename)
         cache[key] = (
@@ -117,6 +125,8 @@ def _hashed_url(endpoint: str, values: dict[str, Any]) -> None:
         return
     if endpoint == "static":
         name = str(values.get("filename", ""))
+    elif endpoint == "assets.bundle":
+        name = str(values.get("name", ""))
     else:
         name = f"{values.get('package', '')}/{values.get('filename', '')}"
     digest = file_hash(endpoint, name)
@@ -128,6 +138,8 @@ def _asked_file(endpoint: str) -> str:
     args = request.view_args or {}
     if endpoint == "static":
         return str(args.get("filename", ""))
+    if endpoint == "assets.bundle":
+        return str(args.get("name", ""))
     return f"{args.get('package', '')}/{args.get('filename', '')}"
 
 
