@@ -307,6 +307,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "package": "leaflet",
             "kind": "tour",
             "filename": "leaflet.js",
+            "name": "site",
         },
         "live_code": live_code,
     }
@@ -499,6 +500,7 @@ def test_shipped_tour_public_pages(real_client) -> None:
         "package": "leaflet",
         "kind": "tour",
         "filename": "leaflet.css",
+        "name": "walk",
     }
     problems = []
     sent = 0

@@ -47,7 +47,8 @@ def test_walk_page_scripts_live_in_static_files(client):
         assert 'type="application/json"' in attributes
     map_script = r'<script src="/tours/small/maps/tour\.js\?lang=en&amp;v=\w+" defer>'
     assert re.search(map_script, html)
-    assert re.search(r'<script src="/static/js/walk\.js\?v=[0-9a-f]{12}" defer>', html)
+    # walk.js and its neighbours come in the walk's bundle (web/public/assets.py).
+    assert re.search(r'<script src="/bundles/walk\.js\?v=[0-9a-f]{12}" defer>', html)
 
 
 def test_tour_area_action_only_when_bulk_downloads_are_allowed(tmp_path, tour_dir):
