@@ -8,7 +8,6 @@ field-verified, and the legs to and from the stop are rerouted.
 from __future__ import annotations
 
 import math
-from datetime import date
 from pathlib import Path
 
 from flask import Blueprint
@@ -20,8 +19,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -40,6 +37,8 @@ from web.services.models import User
 from web.services.models import utcnow
 from web.services.params import db_int
 from web.services.params import number
+from web.services.tour_maker import GOOD_ACCURACY_M
+from web.services.tour_maker import field_basis
 from web.services.tour_store import EditConflictError
 from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
@@ -52,24 +51,10 @@ from web.services.tour_store import stop_version
 
 bp = Blueprint("calibrate", __name__, url_prefix="/guide/tours/<tour_id>/stops")
 
-GOOD_ACCURACY_M = 20.0
-
 
 def _user_id() -> int | None:
     guide = current_guide()
     return guide.id if guide else None
-
-
-def _field_basis(lang: str, day: date, accuracy_m: int) -> str:
-    # Public text, in each of the tour's languages from its catalogue: the
-    # guide's name stays in the audit log, not on the stop page.
-    with force_locale(lang):
-        return _(
-            "Field-verified by a guide on %(date)s"
-            " from a phone's position (±%(acc)s m).",
-            date=format_date(day, "long"),
-            acc=accuracy_m,
-        )
 
 
 @bp.get("/<stop_id>/calibrate")
@@ -134,7 +119,7 @@ def set_position(stop_id: str) -> ResponseReturnValue:
     user_id = _user_id()
     acc = round(accuracy)
     today = tour_time(utcnow()).date()
-    basis = {lang: _field_basis(lang, today, acc) for lang in base_tour().languages}
+    basis = {lang: field_basis(lang, today, acc) for lang in base_tour().languages}
     feature = stop_to_feature(stop)
     feature["geometry"]["coordinates"] = [round(lon, 7), round(lat, 7)]
     feature["properties"]["position"] = {

@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -46,9 +45,9 @@ from web.services.tour_store import base_tour
 from web.services.tour_store import bump_revision
 from web.services.tour_store import catalogue
 from web.services.tour_store import catalogue_stop
-from web.services.tour_store import draft_ids
 from web.services.tour_store import field_verified
 from web.services.tour_store import insert_before_end
+from web.services.tour_store import is_draft
 from web.services.tour_store import refresh
 from web.services.tour_store import save_stop
 from web.services.tour_store import stop_version
@@ -367,7 +366,6 @@ def picker_data(tour: Tour) -> dict[str, Any]:
     return {
         # Between the meeting point and the end: where a new stop usually goes.
         "center": {"lat": (lat1 + lat2) / 2, "lon": (lon1 + lon2) / 2},
-        "tileUrl": current_app.config["TILE_URL"],
         "stops": [
             {"lat": stop.lonlat[1], "lon": stop.lonlat[0], "name": pick(stop.name)}
             for stop in tour.stops
@@ -384,7 +382,7 @@ def new() -> ResponseReturnValue:
     only once a plan with it is published.
     """
     tour = refresh()
-    draft = tour.id in draft_ids()
+    draft = is_draft(tour.id)
     values = _new_values(tour)
     error = error_input = None
     status = 200

@@ -49,7 +49,7 @@ from web.services.tour_package import PackageRefused
 from web.services.tour_package import build_package
 from web.services.tour_package import export_files
 from web.services.tour_package import import_package
-from web.services.tour_store import draft_ids
+from web.services.tour_store import is_draft
 from web.services.tour_store import set_published
 
 bp = Blueprint("guide_tours", __name__, url_prefix="/guide/tours")
@@ -169,7 +169,7 @@ def _new_tour_values() -> dict[str, Any]:
     }
 
 
-def _languages(form: dict[str, Any]) -> list[str]:
+def _languages() -> list[str]:
     known = interface_languages(Path(current_app.root_path))
     chosen = set(request.form.getlist("languages")) | {"en"}
     return [lang for lang in known if lang in chosen]
@@ -274,7 +274,7 @@ def new_form() -> str:
 def new() -> ResponseReturnValue:
     """Make the tour as a draft, then go on to add its stops."""
     form = request.form.to_dict()
-    languages = _languages(form)
+    languages = _languages()
     values: dict[str, Any] = {
         **form,
         "languages": languages,
@@ -321,7 +321,7 @@ def publish() -> ResponseReturnValue:
     page = render_template(
         "guide/tour_publish.html",
         tour=tour,
-        draft=tour.id in draft_ids(),
+        draft=is_draft(tour.id),
         blocked=blocked,
         problems=[describe_problem(p, tour) for p in problems if p.severity == "error"],
         warnings=sum(p.severity == "warning" for p in problems),
@@ -344,7 +344,7 @@ def unpublish() -> ResponseReturnValue:
         )
         return redirect(url_for("auth.home"), 303)
     return render_template(
-        "guide/tour_unpublish.html", tour=tour, draft=tour.id in draft_ids()
+        "guide/tour_unpublish.html", tour=tour, draft=is_draft(tour.id)
     )
 
 
@@ -362,7 +362,7 @@ def delete() -> ResponseReturnValue:
             flash(_("Deleted the draft “%(title)s”.", title=pick(tour.title)))
             return redirect(url_for("auth.home"), 303)
     page = render_template(
-        "guide/tour_delete.html", tour=tour, draft=tour.id in draft_ids(), error=error
+        "guide/tour_delete.html", tour=tour, draft=is_draft(tour.id), error=error
     )
     return page, 422 if error else 200
 

@@ -44,6 +44,7 @@ from werkzeug.http import parse_cookie
 from web import current_tour_id
 from web import get_tour
 from web.services.i18n import current_lang
+from web.services.tour_store import read_state
 from web.services.tour_store import tour_revision
 
 ONE_YEAR_S = 365 * 24 * 3600
@@ -393,8 +394,6 @@ class ReadyPages:
         return [body]
 
     def _still_same(self, ready: _Ready) -> bool:
-        from web.services.tour_store import read_state
-
         if time.monotonic() - ready.created >= ready.ttl_s:
             return False
         if self.app.extensions["tour_shelf"].read_stamp() != ready.stamp:

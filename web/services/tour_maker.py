@@ -52,7 +52,7 @@ from web.services.rating_models import StopReach
 from web.services.tour_package import put_in_place
 from web.services.tour_shelf import shelf
 from web.services.tour_store import bump_revision
-from web.services.tour_store import draft_ids
+from web.services.tour_store import is_draft
 
 # A phone's fix at least this good is a firm pin (the field calibration's rule).
 GOOD_ACCURACY_M = 20.0
@@ -70,6 +70,18 @@ class TourRefused(ValueError):
         self.field = field
 
 
+def field_basis(lang: str, day: date, accuracy_m: int) -> str:
+    """A pin set on site from a phone, said in ``lang`` (public text: the guide's
+    name stays in the calibration log, not on the stop page)."""
+    with force_locale(lang):
+        return _(
+            "Field-verified by a guide on %(date)s"
+            " from a phone's position (±%(acc)s m).",
+            date=format_date(day, "long"),
+            acc=accuracy_m,
+        )
+
+
 @dataclass(frozen=True)
 class Pin:
     """A position a guide gave: tapped on the map, or the phone's GPS fix."""
@@ -79,11 +91,6 @@ class Pin:
     accuracy_m: float
     source: str  # "map" or "gps"
 
-    @property
-    def lonlat(self) -> tuple[float, float]:
-        """``(lon, lat)``, as the domain core takes it."""
-        return (self.lon, self.lat)
-
     def position(self, languages: Iterable[str]) -> dict[str, Any]:
         """The stop's ``position`` property: a good fix is firm, the rest estimates,
         and the basis says in each language how the pin was set."""
@@ -91,20 +98,15 @@ class Pin:
         firm = self.source == "gps" and self.accuracy_m <= GOOD_ACCURACY_M
         basis = {}
         for lang in languages:
+            if self.source == "gps":
+                basis[lang] = field_basis(lang, date.today(), error_m)
+                continue
             with force_locale(lang):
-                if self.source == "gps":
-                    basis[lang] = _(
-                        "Field-verified by a guide on %(date)s"
-                        " from a phone's position (±%(acc)s m).",
-                        date=format_date(date.today(), "long"),
-                        acc=error_m,
-                    )
-                else:
-                    basis[lang] = _(
-                        "Placed by a guide on the map (about ±%(acc)s m),"
-                        " not yet checked on site.",
-                        acc=error_m,
-                    )
+                basis[lang] = _(
+                    "Placed by a guide on the map (about ±%(acc)s m),"
+                    " not yet checked on site.",
+                    acc=error_m,
+                )
         return {
             "quality": "firm" if firm else "estimate",
             "error_m": error_m,
@@ -120,17 +122,16 @@ def pin_from_form(form: Mapping[str, str], which: str) -> Pin:
         lat = float(form.get(f"{which}_lat", ""))
         accuracy_m = float(form.get(f"{which}_accuracy_m", ""))
         lon, lat = check_lonlat(lon, lat)
+        placed = form.get(f"{which}_source", "") in SOURCES
+        placed = placed and math.isfinite(accuracy_m) and accuracy_m > 0
     except (ValueError, BadCoordinateError):
-        raise TourRefused(
-            _("Place the pin: tap the map where it goes, or use your position."),
-            f"{which}_map",
-        ) from None
-    source = form.get(f"{which}_source", "")
-    if source not in SOURCES or not (math.isfinite(accuracy_m) and accuracy_m > 0):
+        placed = False
+    if not placed:
         raise TourRefused(
             _("Place the pin: tap the map where it goes, or use your position."),
             f"{which}_map",
         )
+    source = form[f"{which}_source"]
     accuracy_m = min(accuracy_m, 5000.0)
     poor = source == "gps" and accuracy_m > GOOD_ACCURACY_M
     if poor and form.get(f"{which}_confirm_poor") != "yes":
@@ -292,7 +293,7 @@ def delete_draft(tour_id: str) -> None:
         For a published tour, a shipped one, or a draft with dates (dates and
         registrations are never deleted with a tour).
     """
-    if tour_id not in draft_ids():
+    if not is_draft(tour_id):
         raise TourRefused(_("Only a draft can be deleted: unpublish the tour first."))
     folder = shelf().imported / tour_id
     if not (folder / TOUR_FILE).is_file():
