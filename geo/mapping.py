@@ -77,6 +77,55 @@ class StringPopup(folium.Popup):
         self.html_text = html_text
 
 
+class Pause(MacroElement):
+    """A point where the map's script lets the browser paint and answer taps.
+
+    The script runs in one async function (`render_parts`): each part between
+    pauses is a task of its own, so a slow phone never freezes for the whole map.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        await pause();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Pause"
+
+
+class FirstView(MacroElement):
+    """Fit the map to ``bounds``, unless the page sets the first view itself.
+
+    A page whose script knows better (the walk shows the leg ahead) defines
+    ``window.tourMapView(map)`` returning true; the tiles are then fetched for
+    that view only, not also for the whole tour first.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (!(window.tourMapView && window.tourMapView({{ this.map.get_name() }}))) {
+            {{ this.map.get_name() }}.fitBounds(
+                {{ this.bounds|tojson }}, {{ this.options|tojavascript }});
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, fmap: folium.Map, bounds: list[list[float]], padding_px: int
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FirstView"
+        self.map = fmap
+        self.bounds = bounds
+        self.options = {"padding": [padding_px, padding_px]}
+
+
 class TourRegistry(MacroElement):
     """Expose the map and its markers as ``window.tourMap`` for ``static/js``."""
 
@@ -156,16 +205,20 @@ def build_map(
         cross_origin=True,
         fitted=True,
     )
+    # Fitted first, so that each layer is drawn as it is added, between pauses
+    # (an unfitted map draws them all at once), and before the map is announced:
+    # page scripts that set their own view on "tourmap:ready" keep it.
+    Pause().add_to(fmap)
+    FirstView(fmap, bounds([(s.lat, s.lon) for s in tour.stops]), 16).add_to(fmap)
+    Pause().add_to(fmap)
     lines = [_leg_line(leg.coords, leg.approximate).add_to(fmap) for leg in tour.legs]
     for stop in tour.stops:
         if stop.position.quality == "estimate":
             _error_circle(stop).add_to(fmap)
+    Pause().add_to(fmap)
     markers = {
         stop.id: _marker(stop, lang, links[stop.id]).add_to(fmap) for stop in tour.stops
     }
-    # Fit before announcing the map: page scripts that set their own view on
-    # "tourmap:ready" must not be overridden by this fit afterwards.
-    fmap.fit_bounds(bounds([(s.lat, s.lon) for s in tour.stops]), padding=(16, 16))
     TourRegistry(fmap, markers, lines).add_to(fmap)
     return fmap
 
@@ -187,7 +240,10 @@ def base_map(
     adding its layers, so the map starts with no view (Leaflet then draws the
     layers and asks for tiles once, at the fitted view, not also at ``location``).
     """
-    fmap = folium.Map(location=location, zoom_start=zoom_start, tiles=None)
+    # No fade-in of each tile: on a slow phone it costs a style pass a frame.
+    fmap = folium.Map(
+        location=location, zoom_start=zoom_start, tiles=None, fade_animation=False
+    )
     if fitted:
         # Rendered as "center: null": Leaflet sets no view until fitBounds.
         fmap.location = None  # type: ignore[assignment]
@@ -318,6 +374,17 @@ _PAGE_STYLE = re.compile(r"<style>\s*(?:html, body|#map) \{.*?</style>", re.S)
 _INLINE_FLAGS = re.compile(r"<script>\s*L_NO_TOUCH[^<]*</script>", re.S)
 
 
+# The map's script as one async function, so that a `Pause` can end a task; its
+# variables stay inside it (pages reach the map through ``window.tourMap``).
+_STAGED = """(async function () {{
+  const pause = window.scheduler && scheduler.yield
+    ? () => scheduler.yield()
+    : () => new Promise((resolve) => setTimeout(resolve, 0));
+{script}
+}})();
+"""
+
+
 def number_elements(element: Any, start: int = 0) -> int:
     """Give ``element`` and its descendants ids ``m0``, ``m1``, ... in tree order.
 
@@ -355,7 +422,7 @@ def render_parts(fmap: folium.Map) -> MapParts:
     return MapParts(
         head=head,
         body=root.html.render(),
-        script=root.script.render(),
+        script=_STAGED.format(script=root.script.render()),
         libraries=libraries,
     )
 

@@ -12,29 +12,33 @@
   const number = window.pageNumberFormat({ maximumFractionDigits: 1 });
   const here = [data.lat, data.lon];
 
-  const map = L.map(node, { zoomControl: false, attributionControl: true, scrollWheelZoom: false });
-  map.setView(here, 17);
+  const map = L.map(node, { zoomControl: false, attributionControl: true, scrollWheelZoom: false, fadeAnimation: false });
   const copyright = document.createElement("a");
   copyright.href = data.copyright_url;
   copyright.textContent = data.attribution;
   L.tileLayer(data.tile_url, { maxZoom: 19, crossOrigin: true, attribution: copyright.outerHTML }).addTo(map);
   map.attributionControl.setPrefix(false);
+  // One first view (an estimate shows its whole circle), so tiles are fetched once.
+  if (data.estimate) map.fitBounds(L.latLng(here).toBounds(data.error_m * 2.2));
+  else map.setView(here, 17);
 
-  const pin = document.createElement("span");
-  pin.className = "stop-pin stop-pin--" + data.kind + (data.estimate ? " stop-pin--estimate" : "");
-  pin.setAttribute("aria-hidden", "true");
-  pin.textContent = data.label;
-  L.marker(here, {
-    icon: L.divIcon({ html: pin.outerHTML, iconSize: [36, 36], iconAnchor: [18, 18], className: "stop-marker" }),
-    title: data.name,
-    keyboard: false,
-  }).addTo(map);
-  if (data.estimate) {
-    L.circle(here, {
-      radius: data.error_m, color: "#6b4c00", weight: 2, dashArray: "4 6", fillOpacity: 0.08, interactive: false,
+  // The pin in a task of its own: a slow phone paints the map first.
+  window.setTimeout(function () {
+    const pin = document.createElement("span");
+    pin.className = "stop-pin stop-pin--" + data.kind + (data.estimate ? " stop-pin--estimate" : "");
+    pin.setAttribute("aria-hidden", "true");
+    pin.textContent = data.label;
+    L.marker(here, {
+      icon: L.divIcon({ html: pin.outerHTML, iconSize: [36, 36], iconAnchor: [18, 18], className: "stop-marker" }),
+      title: data.name,
+      keyboard: false,
     }).addTo(map);
-    map.fitBounds(L.latLng(here).toBounds(data.error_m * 2.2));
-  }
+    if (data.estimate) {
+      L.circle(here, {
+        radius: data.error_m, color: "#6b4c00", weight: 2, dashArray: "4 6", fillOpacity: 0.08, interactive: false,
+      }).addTo(map);
+    }
+  }, 0);
 
   let youMarker = null;
 

@@ -305,10 +305,10 @@
   }
 
   // Before any position: the leg to the target, close enough to tell the stops apart.
-  function showLeg() {
+  function showLeg(leaflet) {
     const target = byId[state.target] || stops[stops.length - 1];
     const other = stops[target.index - 1] || stops[target.index + 1];
-    map.leaflet.fitBounds(
+    (leaflet || map.leaflet).fitBounds(
       [
         [target.lat, target.lon],
         [other.lat, other.lon],
@@ -316,6 +316,13 @@
       Object.assign({ maxZoom: 16, animate: false }, sheetPadding())
     );
   }
+
+  // The map's first view is the leg ahead (geo/mapping.py FirstView), so its tiles
+  // are fetched once, not for the whole tour and then again for the leg.
+  window.tourMapView = (leaflet) => {
+    showLeg(leaflet);
+    return true;
+  };
 
   function drawRoute() {
     if (!map.ready) return;
