@@ -18,6 +18,9 @@ from geo.tour import Stop
 from geo.tour import Tour
 from geo.tour import pick
 
+# How many markers the map's script adds between pauses (see `Pause`).
+MARKERS_PER_TASK = 4
+
 
 @dataclass(frozen=True)
 class MapAssets:
@@ -215,10 +218,11 @@ def build_map(
     for stop in tour.stops:
         if stop.position.quality == "estimate":
             _error_circle(stop).add_to(fmap)
-    Pause().add_to(fmap)
-    markers = {
-        stop.id: _marker(stop, lang, links[stop.id]).add_to(fmap) for stop in tour.stops
-    }
+    markers = {}
+    for index, stop in enumerate(tour.stops):
+        if index % MARKERS_PER_TASK == 0:
+            Pause().add_to(fmap)
+        markers[stop.id] = _marker(stop, lang, links[stop.id]).add_to(fmap)
     TourRegistry(fmap, markers, lines).add_to(fmap)
     return fmap
 

@@ -237,11 +237,16 @@
     };
     map.leaflet.on("dragstart", letGo);
     map.leaflet.on("zoomstart", letGo);
-    // The map's own fit to the whole tour may still be animating: let it end first,
+    // The map opened on the leg ahead (window.tourMapView) unless the page's own
+    // fit to the whole tour ran; that may still be animating: let it end first,
     // or its end would undo this view.
-    if (map.leaflet._animatingZoom) map.leaflet.once("zoomend", () => moveMap(showLeg));
+    if (map.viewSet) map.viewSet = false;
+    else if (map.leaflet._animatingZoom) map.leaflet.once("zoomend", () => moveMap(showLeg));
     else moveMap(showLeg);
-    render();
+    // Only what the map changes: the rest of the screen is drawn already.
+    renderButtons();
+    drawRoute();
+    drawPosition();
   }
 
   function moveMap(move) {
@@ -321,6 +326,7 @@
   // are fetched once, not for the whole tour and then again for the leg.
   window.tourMapView = (leaflet) => {
     showLeg(leaflet);
+    map.viewSet = true;
     return true;
   };
 
