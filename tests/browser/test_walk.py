@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_phone_context
+from tests.browser.conftest import tiles_settled
 
 T0 = dt.datetime(2026, 5, 2, 10, 0, tzinfo=dt.UTC)
 EARTH_M_PER_DEG = 111_195.0
@@ -745,3 +746,30 @@ def overflowing(page):
                 || el.getBoundingClientRect().right > window.innerWidth + 0.5))
           .map((el) => el.tagName + " " + el.textContent.trim().slice(0, 40))"""
     )
+
+
+def test_the_walk_opens_its_map_on_the_leg_ahead_and_fetches_tiles_once(
+    page, live_server
+):
+    stops = tour_stops(live_server)
+    target, before = stops[4], stops[3]
+    zooms: list[int] = []
+    tile = re.compile(r"/(\d+)/\d+/\d+\.png$")
+
+    def on_request(request):
+        found = tile.search(request.url)
+        if found:
+            zooms.append(int(found.group(1)))
+
+    page.on("request", on_request)
+    page.goto(f"/tours/interhelpo/walk?stop={target['id']}")
+    page.wait_for_function("() => window.tourMap && window.tourMap.map")
+    tiles_settled(page)
+    view_zoom = page.evaluate("window.tourMap.map.getZoom()")
+    # Tiles for one view only: the map did not first show the whole tour.
+    assert zooms and set(zooms) == {view_zoom}
+    for stop in (target, before):
+        assert page.evaluate(
+            "([lat, lon]) => window.tourMap.map.getBounds().contains([lat, lon])",
+            [stop["lat"], stop["lon"]],
+        ), stop["id"]
