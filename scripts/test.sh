@@ -25,4 +25,13 @@ if [ "${CI:-}" = "true" ] && [ -z "${TEST_DATABASE_URL:-}" ]; then
   TEST_DATABASE_URL=$(bash scripts/test-postgres.sh)
   export TEST_DATABASE_URL
 fi
-exec .venv/bin/pytest --run-browser "$@"
+if [ $# -gt 0 ]; then
+  exec .venv/bin/pytest --run-browser "$@"
+fi
+# Everything but the browser in one process a core (each test has its own
+# files and PostgreSQL database), then the browser tests, whose timing-sensitive
+# walks keep the machine to themselves. Both run; either failing fails the run.
+status=0
+.venv/bin/pytest -n auto --ignore=tests/browser || status=$?
+.venv/bin/pytest --run-browser tests/browser || status=$?
+exit "$status"
