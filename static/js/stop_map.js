@@ -46,9 +46,11 @@
     status.textContent = text;
   }
 
+  // The units in the page's language ("1,3 км"), as the walk writes them.
   function distanceText(metres) {
-    if (metres < 1000) return number.format(Math.round(metres / 10) * 10) + "\u00a0m";
-    return number.format(Math.round(metres / 100) / 10) + "\u00a0km";
+    const value = metres < 1000 ? Math.round(metres / 10) * 10 : Math.round(metres / 100) / 10;
+    const unit = metres < 1000 ? data.strings.metres : data.strings.kilometres;
+    return unit.replace("%(n)s", number.format(value));
   }
 
   function show(position) {

@@ -143,15 +143,23 @@ def test_pages_do_not_shift_while_they_load(phone, path):
     assert page.evaluate("window.__shift") <= 0.02
 
 
+@pytest.mark.parametrize(
+    "locale, distance",
+    [
+        ("en-US", r"^You are \d+\sm from here\.$"),
+        # The unit in the page's language too, not "m".
+        ("ru-RU", r"^Вы в \d+\sм отсюда\.$"),
+    ],
+)
 def test_stop_map_shows_the_visitor_and_the_distance_when_allowed(
-    browser, dates_server, guard
+    browser, dates_server, guard, locale, distance
 ):
     server, _ = dates_server
     context = new_phone_context(
         browser,
         server.url,
         guard,
-        locale="en-US",
+        locale=locale,
         permissions=["geolocation"],
         # About 450 m east of Pishpek station's pin.
         geolocation={"latitude": 42.8640, "longitude": 74.5590, "accuracy": 10},
@@ -161,12 +169,10 @@ def test_stop_map_shows_the_visitor_and_the_distance_when_allowed(
         page.goto("/tours/interhelpo/stops/pishpek-station")
         stop_map = page.locator("#stop-map")
         expect(stop_map.locator(".leaflet-marker-icon")).to_have_text("3")
-        expect(page.locator("#stop-distance")).to_have_text(
-            re.compile(r"^You are \d+\sm from here\.$")
-        )
+        expect(page.locator("#stop-distance")).to_have_text(re.compile(distance))
         expect(stop_map.locator("path.leaflet-you")).to_have_count(1)
         assert stop_map.bounding_box()["y"] < page.locator("h1").bounding_box()["y"]
-        page.screenshot(path=f"{SHOTS}/stop-map.png")
+        page.screenshot(path=f"{SHOTS}/stop-map-{locale}.png")
     finally:
         context.close()
 
