@@ -240,9 +240,9 @@ def base_map(
     """An empty map at ``[lat, lon]`` on the street tiles, Leaflet from ``assets``.
 
     ``cross_origin`` fetches the tiles with CORS, so that the service worker can
-    measure what it caches. ``fitted``: the caller fits the map to bounds after
-    adding its layers, so the map starts with no view (Leaflet then draws the
-    layers and asks for tiles once, at the fitted view, not also at ``location``).
+    measure what it caches. ``fitted``: the caller fits the map to bounds, so the
+    map starts with no view (Leaflet asks for tiles once, at the fitted view, not
+    also at ``location``).
     """
     # No fade-in of each tile: on a slow phone it costs a style pass a frame.
     fmap = folium.Map(

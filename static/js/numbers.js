@@ -54,4 +54,13 @@
       },
     };
   };
+
+  // A distance as the walk says it: to 10 m below a kilometre, then to 100 m, in
+  // the page's units ({metres: "%(n)s m", kilometres: "%(n)s km"}, translated).
+  const distanceNumber = window.pageNumberFormat({ maximumFractionDigits: 1 });
+  window.pageDistanceText = function (metres, units) {
+    const short = metres < 1000;
+    const value = short ? Math.round(metres / 10) * 10 : Math.round(metres / 100) / 10;
+    return (short ? units.metres : units.kilometres).replace("%(n)s", distanceNumber.format(value));
+  };
 })();

@@ -9,7 +9,6 @@
   const data = JSON.parse(dataNode.textContent);
   const status = document.getElementById("stop-distance");
   const button = document.getElementById("stop-locate");
-  const number = window.pageNumberFormat({ maximumFractionDigits: 1 });
   const here = [data.lat, data.lon];
 
   const map = L.map(node, { zoomControl: false, attributionControl: true, scrollWheelZoom: false, fadeAnimation: false });
@@ -46,11 +45,9 @@
     status.textContent = text;
   }
 
-  // The units in the page's language ("1,3 км"), as the walk writes them.
+  // In the page's units ("1,3 км"), as the walk writes them.
   function distanceText(metres) {
-    const value = metres < 1000 ? Math.round(metres / 10) * 10 : Math.round(metres / 100) / 10;
-    const unit = metres < 1000 ? data.strings.metres : data.strings.kilometres;
-    return unit.replace("%(n)s", number.format(value));
+    return window.pageDistanceText(metres, data.strings);
   }
 
   function show(position) {

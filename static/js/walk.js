@@ -80,8 +80,7 @@
   const number = window.pageNumberFormat();
 
   function distanceText(m) {
-    if (m < 1000) return fill(t.distance_m, { n: number.format(Math.round(m / 10) * 10) });
-    return fill(t.distance_km, { n: number.format(Math.round(m / 100) / 10) });
+    return window.pageDistanceText(m, { metres: t.distance_m, kilometres: t.distance_km });
   }
 
   function minutesText(min) {
